@@ -1,0 +1,54 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// SIMD code in the transformer kernels needs a target CPU, otherwise `SIMD.addProduct`
+/// and friends lower to a library call per lane. Guarded by architecture so the package
+/// still builds elsewhere (haswell = AVX2 + FMA + F16C, present on every x86 server since 2015).
+#if arch(x86_64)
+let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+let kernelFlags: [SwiftSetting] = []
+#endif
+
+let package = Package(
+    name: "AugServe",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "augserve", targets: ["augserve"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    ],
+    targets: [
+        .target(
+            name: "ServingCore",
+            dependencies: [.product(name: "Collections", package: "swift-collections")]
+        ),
+        .target(name: "Workloads", resources: [.copy("Data")]),
+        .target(name: "Measurement"),
+        .target(name: "Simulation", dependencies: ["ServingCore", "Workloads", "Measurement"]),
+        .target(name: "ModelFiles"),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "Transformer", dependencies: ["ModelFiles", "COpenBLAS"], swiftSettings: kernelFlags),
+        .target(name: "Tokenization", dependencies: ["ModelFiles"]),
+        .target(name: "ModelExecution", dependencies: ["ServingCore", "Transformer"], swiftSettings: kernelFlags),
+        .executableTarget(
+            name: "augserve",
+            dependencies: [
+                "ServingCore", "Workloads", "Measurement", "Simulation",
+                "ModelFiles", "Transformer", "Tokenization", "ModelExecution",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ServingCoreTests", dependencies: ["ServingCore"]),
+        .testTarget(name: "WorkloadsTests", dependencies: ["Workloads"]),
+        .testTarget(name: "MeasurementTests", dependencies: ["Measurement"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ServingCore", "Workloads", "Measurement"]),
+        .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles"]),
+        .testTarget(name: "TransformerTests", dependencies: ["Transformer", "ModelFiles"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "ModelFiles"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ModelExecutionTests", dependencies: ["ModelExecution", "ServingCore", "Transformer", "ModelFiles"]),
+        .testTarget(name: "CLITests", dependencies: ["augserve"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// Module ModelFiles: see ARCHITECTURE.md. (overview to be written with the module's first types)

@@ -1,0 +1,1 @@
+// Module Tokenization: see ARCHITECTURE.md. (overview to be written with the module's first types)

@@ -1,0 +1,1 @@
+// Module Workloads: see ARCHITECTURE.md. (overview to be written with the module's first types)
