@@ -1,0 +1,116 @@
+/// KV memory layout. Validated once, before the core starts.
+public struct CacheConfiguration: Sendable, Equatable, Codable {
+    /// Tokens per KV block (default 16).
+    public var blockSize: Int = 16
+    /// Device KV blocks (from the cost model's KV capacity, or the CPU executor's pages).
+    public var deviceBlockCount: Int
+    /// Host swap space in blocks (0 disables swapping).
+    public var hostBlockCount: Int = 0
+    /// Keep freed blocks findable by content (vLLM's automatic prefix caching).
+    public var prefixCachingEnabled = false
+
+    public init(blockSize: Int = 16, deviceBlockCount: Int, hostBlockCount: Int = 0, prefixCachingEnabled: Bool = false) {
+        self.blockSize = blockSize
+        self.deviceBlockCount = deviceBlockCount
+        self.hostBlockCount = hostBlockCount
+        self.prefixCachingEnabled = prefixCachingEnabled
+    }
+
+    public func validate() throws(ConfigurationError) {
+        try ConfigurationError.require(blockSize > 0 && blockSize <= 4096, "cache.blockSize", blockSize, "must be in 1...4096")
+        try ConfigurationError.require(deviceBlockCount > 0, "cache.deviceBlockCount", deviceBlockCount, "must be > 0")
+        try ConfigurationError.require(hostBlockCount >= 0, "cache.hostBlockCount", hostBlockCount, "must be ≥ 0")
+    }
+}
+
+/// Limits every policy shares.
+public struct SchedulerLimits: Sendable, Equatable, Codable {
+    /// Tokens forwarded per iteration for static-budget policies (vLLM 2048, InferCept 384).
+    public var maxBatchedTokenCount: Int
+    /// Requests in the running set at once (vLLM's `max_num_seqs`, 256).
+    public var maxRunningRequestCount: Int = 256
+    /// The model's context limit: a request stops when its context reaches it.
+    public var maxContextLength: Int = 2048
+
+    public init(maxBatchedTokenCount: Int, maxRunningRequestCount: Int = 256, maxContextLength: Int = 2048) {
+        self.maxBatchedTokenCount = maxBatchedTokenCount
+        self.maxRunningRequestCount = maxRunningRequestCount
+        self.maxContextLength = maxContextLength
+    }
+
+    public func validate() throws(ConfigurationError) {
+        try ConfigurationError.require(
+            maxBatchedTokenCount > 0, "scheduler.maxBatchedTokenCount", maxBatchedTokenCount, "must be > 0")
+        try ConfigurationError.require(
+            maxRunningRequestCount > 0, "scheduler.maxRunningRequestCount", maxRunningRequestCount, "must be > 0")
+        try ConfigurationError.require(
+            maxContextLength > 1, "scheduler.maxContextLength", maxContextLength, "must be > 1")
+    }
+}
+
+/// InferCept's per-iteration swap budget (Appendix A): swap-in `a·m + b + F/2`, swap-out
+/// `(1+a)·m + b − F/2` tokens, with `m` the chunk limit and `F` the free KV tokens. The total is
+/// fixed; free memory shifts the split. GPT-J-6B on an A100: `a = 0.00462`, `b = 109`.
+public struct SwapBudget: Sendable, Equatable, Codable {
+    public var a: Double = 0.00462
+    public var b: Double = 109
+
+    public init(a: Double = 0.00462, b: Double = 109) {
+        self.a = a
+        self.b = b
+    }
+
+    /// The same split with `b` chosen so the total equals what the host link moves during one
+    /// iteration of `chunkTokenCount` tokens (the rule the published constants follow).
+    public static func derived(from cost: IterationCostModel, chunkTokenCount: Int, a: Double = 0.00462) -> SwapBudget {
+        let iteration = cost.computeSeconds(batchTokenCount: chunkTokenCount, decodeContextTokenCount: 0)
+        let total = iteration * cost.swapBytesPerSecond / Double(cost.kvBytesPerToken)
+        let b = (total - Double(chunkTokenCount) * (1 + 2 * a)) / 2
+        return SwapBudget(a: a, b: max(0, b))
+    }
+
+    /// (swap-in, swap-out) budgets in tokens for this iteration.
+    public func split(chunkTokenCount m: Int, freeTokenCount: Int) -> (swapIn: Int, swapOut: Int) {
+        let total = (1 + 2 * a) * Double(m) + 2 * b
+        let swapIn = min(total, max(0, a * Double(m) + b + Double(freeTokenCount) / 2))
+        return (Int(swapIn), Int(total - swapIn))
+    }
+
+    public func validate() throws(ConfigurationError) {
+        try ConfigurationError.require(a >= 0 && a.isFinite, "swapBudget.a", a, "must be ≥ 0")
+        try ConfigurationError.require(b >= 0 && b.isFinite, "swapBudget.b", b, "must be ≥ 0")
+    }
+}
+
+/// Everything the scheduling core needs. `validate()` runs once in `EngineCore.init`.
+public struct EngineConfiguration: Sendable, Equatable {
+    public var policy: PolicyConfiguration
+    public var cache: CacheConfiguration
+    public var limits: SchedulerLimits
+    /// The cost model the policies reason with (waste, values, budget limits).
+    public var cost: IterationCostModel
+    /// Emit an event per sampled token (the live server streams them; the simulator does not need them).
+    public var emitsTokenEvents = false
+
+    public init(
+        policy: PolicyConfiguration, cache: CacheConfiguration, limits: SchedulerLimits,
+        cost: IterationCostModel, emitsTokenEvents: Bool = false
+    ) {
+        self.policy = policy
+        self.cache = cache
+        self.limits = limits
+        self.cost = cost
+        self.emitsTokenEvents = emitsTokenEvents
+    }
+
+    public func validate() throws(ConfigurationError) {
+        try cache.validate()
+        try limits.validate()
+        try cost.validate()
+        try policy.validate()
+        try ConfigurationError.require(
+            cache.deviceBlockCount * cache.blockSize >= limits.maxContextLength,
+            "cache.deviceBlockCount", cache.deviceBlockCount,
+            "KV capacity (\(cache.deviceBlockCount * cache.blockSize) tokens) must hold one full context of \(limits.maxContextLength) tokens")
+    }
+}

@@ -1,0 +1,134 @@
+/// One scheduling round as a sequence of named phases (DESIGN.md §4).
+extension EngineCore {
+    /// Decides what the executor computes next. Call `apply` with the executor's output before
+    /// the next `schedule`.
+    public func schedule(now: Duration) -> BatchPlan {
+        var round = beginRound(now: now)
+        policy.decideContextModes(core: self, now: now)
+        continueRunning(&round, now: now)
+        policy.beforeSwapIn(core: self, round: &round, now: now)
+        swapInReady(&round, now: now)
+        admitWaiting(&round, now: now)
+        return finishRound(round)
+    }
+
+    private func beginRound(now: Duration) -> RoundState {
+        roundNumber += 1
+        for slot in hostSlotsPendingRelease { host.release(slot) }
+        hostSlotsPendingRelease.removeAll(keepingCapacity: true)
+        let budget = policy.tokenBudget(core: self, now: now)
+        lastTokenBudget = budget
+        let swap = policy.swapBudget(core: self)
+        return RoundState(number: roundNumber, tokenBudget: budget, swapInBudget: swap.swapIn, swapOutBudget: swap.swapOut)
+    }
+
+    private func finishRound(_ round: RoundState) -> BatchPlan {
+        inFlight = round.inFlight
+        let plan = BatchPlan(
+            sequences: round.decodes + round.prefills, swapOut: round.swapOut, swapIn: round.swapIn,
+            releasedRequests: releasedSinceLastPlan)
+        releasedSinceLastPlan.removeAll(keepingCapacity: true)
+        return plan
+    }
+
+    /// Phase: running requests continue — every decode first (one token each), then prefill and
+    /// recompute chunks within what is left of the budget.
+    func continueRunning(_ round: inout RoundState, now: Duration) {
+        for decodesOnly in [true, false] {
+            var index = 0
+            while index < running.count, round.tokenBudget > 0 {
+                let request = running[index]
+                if request.isDecoding == decodesOnly, request.lastScheduledRound != round.number {
+                    scheduleRunning(request, round: &round, now: now)
+                }
+                // A preemption may have removed this request or later ones; advance past it only if still here.
+                if index < running.count, running[index] === request { index += 1 }
+            }
+        }
+    }
+
+    private func scheduleRunning(_ request: Request, round: inout RoundState, now: Duration) {
+        prepareToSample(request)
+        let chunk = min(request.pendingTokenCount, round.tokenBudget)
+        let target = request.computedCount + chunk
+        let needed = additionalBlocks(for: request, coveringTokens: target)
+        if pool.freeCount < needed, !makeRoom(blockCount: needed, for: request, round: &round, now: now) {
+            let fitting = (request.blocks.count + pool.freeCount) * blockSize - request.computedCount
+            if fitting <= 0 || request.isDecoding {
+                preemptRunning(request, shortfall: 0, round: &round, now: now)
+                return
+            }
+            addChunk(request, tokenCount: min(chunk, fitting), round: &round)
+            return
+        }
+        addChunk(request, tokenCount: chunk, round: &round)
+    }
+
+    /// Phase: swapped requests come back (host → device) in priority order within the swap-in
+    /// budget and free memory; a request runs again once fully back.
+    func swapInReady(_ round: inout RoundState, now: Duration) {
+        var index = 0
+        while index < swappedQueue.count, round.swapInBudget >= blockSize {
+            let request = swappedQueue[index]
+            if swapIn(request, round: &round) {
+                swappedQueue.remove(at: index)
+                startRunning(request, now: now)
+            } else {
+                index += 1
+                if pool.freeCount == 0 { break }
+            }
+        }
+    }
+
+    /// Phase: admit waiting requests in the policy's order while budget, running slots and
+    /// memory allow. New requests are never given memory by preempting running ones.
+    func admitWaiting(_ round: inout RoundState, now: Duration) {
+        waiting.beginRound(now: now)
+        var passedOver: [Request] = []
+        while round.tokenBudget > 0, running.count < limits.maxRunningRequestCount,
+            let request = policy.nextAdmission(core: self, round: round, now: now)
+        {
+            if admit(request, round: &round, now: now) { continue }
+            passedOver.append(request)
+            if policy.admissionStopsAtFirstMiss { break }
+        }
+        waiting.reinsert(passedOver)
+    }
+
+    private func admit(_ request: Request, round: inout RoundState, now: Duration) -> Bool {
+        attachCachedPrefix(request)
+        let chunk = min(request.pendingTokenCount, round.tokenBudget)
+        guard chunk > 0, additionalBlocks(for: request, coveringTokens: request.computedCount + chunk) <= pool.freeCount else {
+            discardContext(request)  // undoes the prefix attachment
+            return false
+        }
+        startRunning(request, now: now)
+        addChunk(request, tokenCount: chunk, round: &round)
+        return true
+    }
+
+    /// A request that must sample but has every token computed re-runs its last token.
+    func prepareToSample(_ request: Request) {
+        if request.pendingTokenCount == 0 { request.computedCount = request.tokens.count - 1 }
+    }
+
+    /// Adds `tokenCount` tokens of `request` to the plan, growing its block table.
+    func addChunk(_ request: Request, tokenCount: Int, round: inout RoundState) {
+        let start = request.computedCount
+        let end = start + tokenCount
+        guard tokenCount > 0, grow(request, coveringTokens: end) else { return }
+        let samples = end == request.tokens.count && wantsToken(request)
+        let sequence = ScheduledSequence(
+            requestID: request.id, tokens: Array(request.tokens[start..<end]), startPosition: start,
+            blockTable: request.blocks, samplesNextToken: samples, sampling: request.spec.sampling)
+        if request.isDecoding { round.decodes.append(sequence) } else { round.prefills.append(sequence) }
+        round.inFlight.append(InFlightSequence(request: request, tokenCount: tokenCount, samples: samples))
+        round.tokenBudget -= tokenCount
+        request.lastScheduledRound = round.number
+    }
+
+    /// Whether the request's next step produces a token (false when a scripted call comes first).
+    func wantsToken(_ request: Request) -> Bool {
+        (request.scriptedDecodesLeft ?? 1) > 0
+    }
+}

@@ -1,0 +1,79 @@
+/// What happened during `EngineCore.apply`, for the driver to act on (emulate a call, stream a
+/// token, close a request).
+public enum EngineEvent: Sendable, Equatable {
+    /// The request produced its first token.
+    case firstToken(RequestID)
+    /// A sampled token (only when `EngineConfiguration.emitsTokenEvents`).
+    case token(RequestID, TokenID)
+    /// The request paused for a call; the driver runs it and reports `callReturned`.
+    case intercepted(RequestID, ScriptedCall, ContextMode)
+    /// The request left the engine.
+    case finished(RequestOutcome)
+}
+
+/// The life of a finished request, as the core saw it (times are the driver's clock).
+public struct RequestOutcome: Sendable, Equatable {
+    public var id: RequestID
+    public var requestClass: String
+    public var finishReason: FinishReason
+    public var arrival: Duration
+    public var firstTokenAt: Duration?
+    public var finishedAt: Duration
+    public var promptTokenCount: Int
+    public var generatedTokenCount: Int
+    public var returnedTokenCount: Int
+    public var callCount: Int
+    public var totalCallDuration: Duration
+    /// Time spent waiting for admission or swap-in (all episodes).
+    public var queueingDelay: Duration
+    public var preemptionCount: Int
+    public var recomputedTokenCount: Int
+    /// Blocks copied to or from host memory.
+    public var swappedBlockCount: Int
+}
+
+/// Counts describing the core at one moment (metrics, progress output, tests).
+public struct EngineSnapshot: Sendable, Equatable {
+    public var waitingCount: Int
+    public var runningCount: Int
+    public var pausedCount: Int
+    public var swappedCount: Int
+    public var deviceBlocksUsed: Int
+    public var deviceBlocksTotal: Int
+    public var hostBlocksUsed: Int
+    public var hostBlocksTotal: Int
+    /// Tokens held by paused requests in Preserve mode (reclaimable memory).
+    public var preservedTokenCount: Int
+    /// The token budget of the last round.
+    public var tokenBudget: Int
+    public var preemptionCount: Int
+
+    /// Fraction of device KV blocks in use.
+    public var kvUtilization: Double {
+        deviceBlocksTotal == 0 ? 0 : Double(deviceBlocksUsed) / Double(deviceBlocksTotal)
+    }
+}
+
+/// Errors the core reports to its driver.
+public enum EngineError: Error, Equatable, CustomStringConvertible, Sendable {
+    case emptyPrompt
+    case promptTooLong(tokenCount: Int, maxContextLength: Int)
+    case invalidMaxOutput(Int)
+    case invalidSegment(index: Int, reason: String)
+    case unknownRequest(RequestID)
+    case notPaused(RequestID, RequestState)
+    case outputMismatch(String)
+
+    public var description: String {
+        switch self {
+        case .emptyPrompt: "the prompt is empty"
+        case .promptTooLong(let count, let limit):
+            "this model's maximum context length is \(limit) tokens; the prompt has \(count) tokens"
+        case .invalidMaxOutput(let value): "max output tokens must be > 0, got \(value)"
+        case .invalidSegment(let index, let reason): "segment \(index): \(reason)"
+        case .unknownRequest(let id): "unknown request \(id)"
+        case .notPaused(let id, let state): "request \(id) is \(state), not paused in a call"
+        case .outputMismatch(let detail): "executor output does not match the plan: \(detail)"
+        }
+    }
+}

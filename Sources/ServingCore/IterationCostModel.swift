@@ -1,0 +1,56 @@
+/// The cost of one engine iteration and of moving KV blocks, as the scheduler believes it to be.
+///
+/// SPEC §9: `T = c + a · (tokens in the batch) + k · (context tokens read by decoding requests)`;
+/// swap time = bytes / host-link bandwidth. The simulator executes plans with the same model; the
+/// live engine fits it from measured step times. Policies use it for waste estimates (InferCept's
+/// `f_s`, `a`), for AugServe's Stage I value and for the dynamic budget's `Bmax`.
+public struct IterationCostModel: Sendable, Equatable, Codable {
+    /// `c`: fixed cost of an iteration (weights streamed once, launch overheads).
+    public var fixed: Duration
+    /// `a`: cost per token forwarded in the batch (prefill and decode tokens alike).
+    public var perToken: Duration
+    /// `k`: cost per context token attended to by a decoding request (KV bytes read).
+    public var perContextToken: Duration
+    /// KV bytes per token (all layers) held on one device.
+    public var kvBytesPerToken: Int
+    /// Host-link bandwidth for swapping, bytes per second.
+    public var swapBytesPerSecond: Double
+
+    public init(
+        fixed: Duration, perToken: Duration, perContextToken: Duration,
+        kvBytesPerToken: Int, swapBytesPerSecond: Double
+    ) {
+        self.fixed = fixed
+        self.perToken = perToken
+        self.perContextToken = perContextToken
+        self.kvBytesPerToken = kvBytesPerToken
+        self.swapBytesPerSecond = swapBytesPerSecond
+    }
+
+    public func validate() throws(ConfigurationError) {
+        try ConfigurationError.require(fixed >= .zero, "cost.fixed", fixed, "must be ≥ 0")
+        try ConfigurationError.require(perToken > .zero, "cost.perToken", perToken, "must be > 0")
+        try ConfigurationError.require(perContextToken >= .zero, "cost.perContextToken", perContextToken, "must be ≥ 0")
+        try ConfigurationError.require(kvBytesPerToken > 0, "cost.kvBytesPerToken", kvBytesPerToken, "must be > 0")
+        try ConfigurationError.require(
+            swapBytesPerSecond > 0 && swapBytesPerSecond.isFinite, "cost.swapBytesPerSecond", swapBytesPerSecond,
+            "must be a positive number")
+    }
+
+    /// Modelled compute time of an iteration, in seconds.
+    public func computeSeconds(batchTokenCount: Int, decodeContextTokenCount: Int) -> Double {
+        guard batchTokenCount > 0 else { return 0 }
+        return fixed.seconds + perToken.seconds * Double(batchTokenCount)
+            + perContextToken.seconds * Double(decodeContextTokenCount)
+    }
+
+    /// Seconds to move `tokenCount` tokens of KV across the host link (one direction).
+    public func swapSeconds(tokenCount: Int) -> Double {
+        Double(tokenCount) * Double(kvBytesPerToken) / swapBytesPerSecond
+    }
+
+    /// The single-iteration time of SPEC §7: one short request's decode step.
+    public var singleIterationTime: Duration {
+        .seconds(computeSeconds(batchTokenCount: 1, decodeContextTokenCount: 64))
+    }
+}

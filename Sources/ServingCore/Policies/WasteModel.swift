@@ -1,0 +1,34 @@
+/// Memory waste of holding a paused request's context, in token·seconds (SPEC §3, Appendix A).
+/// Waste is memory that does no useful work multiplied by how long it does none.
+struct WasteModel {
+    let cost: IterationCostModel
+    /// InferCept's chunk limit `m` (384).
+    let chunkTokenCount: Int
+
+    /// Preserve: the context sits idle for the rest of the call. `T_call · C`.
+    func preserve(remainingCall: Duration, contextTokenCount: Int) -> Double {
+        max(0, remainingCall.seconds) * Double(contextTokenCount)
+    }
+
+    /// Discard with chunked recompute (InferCept): `C` tokens recomputed in chunks of
+    /// `h = max(m − pending running tokens, 1)` while the running requests' `R_m` context tokens
+    /// wait on each chunk. `w_d = f_s·h·n(n+1)/2 + f_h·n·R_m + a·r·(R_m + r)` with
+    /// `n = ceil(C/h) − 1`, `r = C mod h`, `f_s` the iteration time at `m` tokens, `f_h = a·h`.
+    func discard(contextTokenCount c: Int, pendingRunningTokenCount: Int, runningContextTokenCount rm: Int) -> Double {
+        guard c > 0 else { return 0 }
+        let a = cost.perToken.seconds
+        let h = max(chunkTokenCount - pendingRunningTokenCount, 1)
+        let n = Double((c + h - 1) / h - 1)
+        let r = Double(c % h)
+        let fs = cost.computeSeconds(batchTokenCount: chunkTokenCount, decodeContextTokenCount: 0)
+        let fh = a * Double(h)
+        let rmD = Double(rm)
+        return fs * Double(h) * n * (n + 1) / 2 + fh * n * rmD + a * r * (rmD + r)
+    }
+
+    /// Swap: the context crosses the host link twice while it and the running batch's context
+    /// (`R_m`) are stalled: `2 · T_swap(C) · (C + R_m)` (our reading of SPEC §3's "memory stalled").
+    func swap(contextTokenCount c: Int, runningContextTokenCount rm: Int) -> Double {
+        2 * cost.swapSeconds(tokenCount: c) * Double(c + rm)
+    }
+}

@@ -1,0 +1,21 @@
+/// The budgets and the plan being built during one scheduling round.
+struct RoundState {
+    let number: Int
+    /// Tokens that may still be forwarded this iteration.
+    var tokenBudget: Int
+    /// Tokens of KV that may still be copied host → device / device → host this iteration.
+    var swapInBudget: Int
+    var swapOutBudget: Int
+    var decodes: [ScheduledSequence] = []
+    var prefills: [ScheduledSequence] = []
+    var swapOut: [BlockTransfer] = []
+    var swapIn: [BlockTransfer] = []
+    var inFlight: [InFlightSequence] = []
+
+    init(number: Int, tokenBudget: Int, swapInBudget: Int, swapOutBudget: Int) {
+        self.number = number
+        self.tokenBudget = tokenBudget
+        self.swapInBudget = swapInBudget
+        self.swapOutBudget = swapOutBudget
+    }
+}
