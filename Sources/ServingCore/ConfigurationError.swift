@@ -13,7 +13,7 @@ public struct ConfigurationError: Error, Equatable, CustomStringConvertible, Sen
     public var description: String { "invalid \(field) = \(value): \(requirement)" }
 
     /// Throws unless `condition` holds.
-    static func require(
+    public static func require(
         _ condition: Bool, _ field: String, _ value: some CustomStringConvertible, _ requirement: String
     ) throws(ConfigurationError) {
         if !condition { throw ConfigurationError(field: field, value: value, requirement: requirement) }

@@ -71,9 +71,9 @@ public struct SwapBudget: Sendable, Equatable, Codable {
 
     /// (swap-in, swap-out) budgets in tokens for this iteration.
     public func split(chunkTokenCount m: Int, freeTokenCount: Int) -> (swapIn: Int, swapOut: Int) {
-        let total = (1 + 2 * a) * Double(m) + 2 * b
-        let swapIn = min(total, max(0, a * Double(m) + b + Double(freeTokenCount) / 2))
-        return (Int(swapIn), Int(total - swapIn))
+        let total = Int((1 + 2 * a) * Double(m) + 2 * b)
+        let swapIn = min(total, max(0, Int(a * Double(m) + b + Double(freeTokenCount) / 2)))
+        return (swapIn, total - swapIn)
     }
 
     public func validate() throws(ConfigurationError) {

@@ -7,6 +7,8 @@ extension EngineCore {
         let flights = inFlight
         let tokens = try sampledTokens(output, for: flights)
         inFlight = []
+        for slot in hostSlotsPendingRelease { host.release(slot) }  // the executor has copied them in
+        hostSlotsPendingRelease.removeAll(keepingCapacity: true)
         var events: [EngineEvent] = []
         for (flight, token) in zip(flights, tokens) {
             let request = flight.request

@@ -60,13 +60,16 @@ extension EngineCore {
         return request.hostSlots.isEmpty
     }
 
-    /// Frees device memory until `blockCount` blocks are free, taking victims in the policy's
-    /// order: paused requests first, then running requests of lower priority than `requester`
-    /// that were not scheduled this round (lowest priority first). Returns true on success.
+    /// Frees device memory until `blockCount` blocks are free, taking victims in this order:
+    /// paused requests (the policy's pick), then delayed requests — partly swapped out, computing
+    /// nothing until fully back — then running requests of lower priority than `requester` that
+    /// were not scheduled this round (lowest priority first). Returns true on success.
     func makeRoom(blockCount: Int, for requester: Request?, round: inout RoundState, now: Duration) -> Bool {
         while pool.freeCount < blockCount {
             if let victim = policy.pausedVictim(core: self, now: now) {
                 reclaimPaused(victim, shortfall: blockCount - pool.freeCount, round: &round)
+            } else if let victim = swappedQueue.last(where: { !$0.blocks.isEmpty }) {
+                reclaimDelayed(victim, shortfall: blockCount - pool.freeCount, round: &round, now: now)
             } else if let victim = lowestPriorityRunning(after: requester, round: round.number) {
                 preemptRunning(victim, shortfall: blockCount - pool.freeCount, round: &round, now: now)
             } else {
@@ -95,6 +98,12 @@ extension EngineCore {
         }
         discardContext(victim)
         victim.state = .paused(.discard)
+    }
+
+    /// A delayed request gives up more tail blocks, or all its KV (recompute) if it cannot swap.
+    private func reclaimDelayed(_ victim: Request, shortfall: Int, round: inout RoundState, now: Duration) {
+        if policy.swapsUnderPressure, swapOutTail(of: victim, maxBlocks: shortfall, round: &round) > 0 { return }
+        convertSwappedToRecompute(victim, now: now)
     }
 
     /// A running victim is swapped out (tail blocks, within budget) or preempted by recompute.

@@ -14,11 +14,10 @@ extension EngineCore {
 
     private func beginRound(now: Duration) -> RoundState {
         roundNumber += 1
-        for slot in hostSlotsPendingRelease { host.release(slot) }
-        hostSlotsPendingRelease.removeAll(keepingCapacity: true)
         let budget = policy.tokenBudget(core: self, now: now)
         lastTokenBudget = budget
         let swap = policy.swapBudget(core: self)
+        lastSwapBudget = swap
         return RoundState(number: roundNumber, tokenBudget: budget, swapInBudget: swap.swapIn, swapOutBudget: swap.swapOut)
     }
 
@@ -55,7 +54,7 @@ extension EngineCore {
         if pool.freeCount < needed, !makeRoom(blockCount: needed, for: request, round: &round, now: now) {
             let fitting = (request.blocks.count + pool.freeCount) * blockSize - request.computedCount
             if fitting <= 0 || request.isDecoding {
-                preemptRunning(request, shortfall: 0, round: &round, now: now)
+                preemptRunning(request, shortfall: request.blocks.count, round: &round, now: now)
                 return
             }
             addChunk(request, tokenCount: min(chunk, fitting), round: &round)

@@ -24,9 +24,10 @@ public final class EngineCore {
     /// What the last plan asked the executor to run, for `apply`.
     var inFlight: [InFlightSequence] = []
     var releasedSinceLastPlan: [RequestID] = []
-    /// Host slots read by this round's swap-ins; freed only after the executor copied them.
+    /// Host slots read by this round's swap-ins; freed in `apply`, once the executor copied them.
     var hostSlotsPendingRelease: [HostSlotID] = []
     var lastTokenBudget = 0
+    var lastSwapBudget = (swapIn: 0, swapOut: 0)
     var totalPreemptionCount = 0
 
     public init(configuration: EngineConfiguration) throws(ConfigurationError) {
@@ -88,6 +89,7 @@ public final class EngineCore {
             swappedCount: swappedQueue.count, deviceBlocksUsed: pool.usedCount, deviceBlocksTotal: pool.totalCount,
             hostBlocksUsed: host.usedCount, hostBlocksTotal: host.totalCount,
             preservedTokenCount: preservedTokenCount, tokenBudget: lastTokenBudget,
+            swapInBudget: lastSwapBudget.swapIn, swapOutBudget: lastSwapBudget.swapOut,
             preemptionCount: totalPreemptionCount)
     }
 

@@ -46,6 +46,9 @@ public struct EngineSnapshot: Sendable, Equatable {
     public var preservedTokenCount: Int
     /// The token budget of the last round.
     public var tokenBudget: Int
+    /// The swap-in and swap-out budgets (tokens) of the last round.
+    public var swapInBudget: Int
+    public var swapOutBudget: Int
     public var preemptionCount: Int
 
     /// Fraction of device KV blocks in use.

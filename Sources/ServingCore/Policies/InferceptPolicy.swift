@@ -9,8 +9,8 @@ final class InferceptPolicy: SchedulingPolicy {
     private let chunkTokenCount: Int
     private let swapBudgetSplit: SwapBudget
     private let waste: WasteModel
-    /// The preserved request kept as the first to swap out when memory is needed.
-    private(set) var swapTargets: [Request] = []
+    /// The preserved request kept by the last decision as the first to swap out under pressure.
+    private(set) var swapTarget: Request?
 
     init(configuration: EngineConfiguration) {
         maxBatchedTokenCount = configuration.limits.maxBatchedTokenCount
@@ -35,10 +35,10 @@ final class InferceptPolicy: SchedulingPolicy {
     /// less, all such candidates but the one with the largest discard waste are discarded now; that
     /// one stays preserved and becomes the first to swap out when memory is needed.
     func decideContextModes(core: EngineCore, now: Duration) {
-        swapTargets.removeAll { $0.state != .paused(.preserve) || $0.blocks.isEmpty }
+        swapTarget = nil
         let load = core.runningLoad()
         var candidates: [(request: Request, discardWaste: Double)] = []
-        for request in core.paused where request.state == .paused(.preserve) && !swapTargets.contains(where: { $0 === request }) {
+        for request in core.paused where request.state == .paused(.preserve) {
             let context = request.computedCount
             let wp = waste.preserve(remainingCall: core.remainingCall(of: request, now: now), contextTokenCount: context)
             let wd = waste.discard(
@@ -50,20 +50,21 @@ final class InferceptPolicy: SchedulingPolicy {
         for candidate in candidates where candidate.request !== keep.request {
             core.discardPaused(candidate.request)
         }
-        swapTargets.append(keep.request)
+        swapTarget = keep.request
     }
 
-    /// Swap targets (and requests already partly swapped out) give up memory first.
+    /// Requests already partly swapped out, then the swap target, give up memory first.
     func pausedVictim(core: EngineCore, now: Duration) -> Request? {
         if let partial = core.paused.first(where: { $0.state == .paused(.swap) && !$0.blocks.isEmpty }) {
             return partial
         }
-        return swapTargets.first { !$0.blocks.isEmpty && $0.state == .paused(.preserve) }
+        guard let target = swapTarget, !target.blocks.isEmpty, target.state == .paused(.preserve) else { return nil }
+        return target
     }
 
     /// With the host full, discards the swapped paused request with the longest remaining call;
-    /// with nothing waiting, converts the oldest swapped request still fully on host to recompute
-    /// (idle compute is cheaper than the bus).
+    /// with nothing waiting, converts the oldest swapped request to recompute (idle compute is
+    /// cheaper than the bus).
     func beforeSwapIn(core: EngineCore, round: inout RoundState, now: Duration) {
         if core.host.totalCount > 0, core.host.freeCount == 0 {
             let swappedPaused = core.paused.filter { $0.state == .paused(.swap) && !$0.hostSlots.isEmpty }
@@ -71,12 +72,12 @@ final class InferceptPolicy: SchedulingPolicy {
                 core.discardPaused(victim)
             }
         }
-        if core.waiting.count == 0, let oldest = core.swappedQueue.first(where: { $0.blocks.isEmpty }) {
+        if core.waiting.count == 0, let oldest = core.swappedQueue.first {
             core.convertSwappedToRecompute(oldest, now: now)
         }
     }
 
     func requestFinished(_ request: Request, core: EngineCore) {
-        swapTargets.removeAll { $0 === request }
+        if swapTarget === request { swapTarget = nil }
     }
 }

@@ -1,0 +1,103 @@
+import ServingCore
+
+/// A profiled fit that overrides the roofline's `c` and `a` (InferCept published these).
+public struct ProfiledFit: Sendable, Equatable, Codable {
+    public var fixed: Duration
+    public var perToken: Duration
+    public init(fixed: Duration, perToken: Duration) {
+        self.fixed = fixed
+        self.perToken = perToken
+    }
+}
+
+/// A model on a set of accelerators, from which the cost model is derived (SPEC §9).
+public struct HardwarePreset: Sendable, Equatable, Codable {
+    public var name: String
+    public var model: ModelFacts
+    public var accelerator: AcceleratorFacts
+    /// Tensor-parallel degree: weights and KV are split over this many accelerators.
+    public var tensorParallelism: Int
+    public var fit: ProfiledFit?
+
+    public init(name: String, model: ModelFacts, accelerator: AcceleratorFacts, tensorParallelism: Int = 1, fit: ProfiledFit? = nil) {
+        self.name = name
+        self.model = model
+        self.accelerator = accelerator
+        self.tensorParallelism = tensorParallelism
+        self.fit = fit
+    }
+
+    public func validate() throws(ConfigurationError) {
+        try model.validate()
+        try accelerator.validate()
+        try ConfigurationError.require(tensorParallelism >= 1 && tensorParallelism <= 64, "tensorParallelism", tensorParallelism, "must be in 1...64")
+        let hardware = derive()
+        try ConfigurationError.require(
+            hardware.kvCapacityTokenCount > 0, "preset \(name)", hardware.kvCapacityTokenCount,
+            "the weights leave no memory for KV cache (KV tokens)")
+    }
+
+    /// The roofline rule: per accelerator,
+    /// `c = weight bytes / (0.8 · bandwidth) + 2.4 ms (+ 2 ms all-reduce when TP > 1)`,
+    /// `a = 2 · parameters / (TP · 0.8 · FLOP/s)`, `k = KV bytes per token / (0.8 · bandwidth)`,
+    /// KV capacity `(0.9 · memory − weight bytes − 1.5 GB) / KV bytes per token`; a profiled fit
+    /// overrides `c` and `a`. Swap time is bytes over the host link (each accelerator swaps its
+    /// own share over its own link).
+    public func derive() -> SimulatedHardware {
+        let tp = Double(tensorParallelism)
+        let weightBytesPerDevice = model.weightBytes / tp
+        let kvBytesPerDevice = Int((Double(model.kvBytesPerToken) / tp).rounded(.up))
+        let bandwidth = 0.8 * accelerator.memoryBandwidth
+        let allReduce = tensorParallelism > 1 ? 0.002 : 0
+        let fixed = fit?.fixed ?? .seconds(weightBytesPerDevice / bandwidth + 0.0024 + allReduce)
+        let perToken = fit?.perToken ?? .seconds(2 * model.parameterCount / (tp * 0.8 * accelerator.fp16FLOPS))
+        let perContext = Duration.seconds(Double(kvBytesPerDevice) / bandwidth)
+        let kvBytes = 0.9 * accelerator.memoryBytes - weightBytesPerDevice - 1.5e9
+        let cost = IterationCostModel(
+            fixed: fixed, perToken: perToken, perContextToken: perContext,
+            kvBytesPerToken: kvBytesPerDevice, swapBytesPerSecond: accelerator.hostLinkBandwidth)
+        return SimulatedHardware(
+            presetName: name, cost: cost,
+            kvCapacityTokenCount: max(0, Int(kvBytes / Double(kvBytesPerDevice))),
+            hostSwapTokenCount: Int(accelerator.hostSwapBytes / Double(model.kvBytesPerToken)))
+    }
+}
+
+/// What the simulator runs against: iteration costs, device KV capacity and host swap capacity.
+public struct SimulatedHardware: Sendable, Equatable, Codable {
+    public var presetName: String
+    public var cost: IterationCostModel
+    public var kvCapacityTokenCount: Int
+    public var hostSwapTokenCount: Int
+
+    public init(presetName: String, cost: IterationCostModel, kvCapacityTokenCount: Int, hostSwapTokenCount: Int) {
+        self.presetName = presetName
+        self.cost = cost
+        self.kvCapacityTokenCount = kvCapacityTokenCount
+        self.hostSwapTokenCount = hostSwapTokenCount
+    }
+
+    public func cacheConfiguration(blockSize: Int, prefixCaching: Bool) -> CacheConfiguration {
+        CacheConfiguration(
+            blockSize: blockSize, deviceBlockCount: kvCapacityTokenCount / blockSize,
+            hostBlockCount: hostSwapTokenCount / blockSize, prefixCachingEnabled: prefixCaching)
+    }
+}
+
+extension HardwarePreset {
+    /// The paper's hardware (SPEC §9 table).
+    public static let all: [HardwarePreset] = [
+        HardwarePreset(
+            name: "gptj-6b-a100", model: .gptJ6B, accelerator: .a100_80GB,
+            fit: ProfiledFit(fixed: .milliseconds(10), perToken: .microseconds(46.3))),
+        HardwarePreset(name: "gptj-6b-rtx4090", model: .gptJ6B, accelerator: .rtx4090),
+        HardwarePreset(name: "vicuna-13b-2xa100-40gb", model: .vicuna13B, accelerator: .a100_40GB, tensorParallelism: 2),
+        HardwarePreset(
+            name: "vicuna-13b-2xa100", model: .vicuna13B, accelerator: .a100_80GB, tensorParallelism: 2,
+            fit: ProfiledFit(fixed: .microseconds(15400), perToken: .nanoseconds(27900))),
+        HardwarePreset(name: "opt-13b-h800", model: .opt13B, accelerator: .h800),
+        HardwarePreset(name: "llama3-70b-4xa100", model: .llama3_70B, accelerator: .a100_80GB, tensorParallelism: 4),
+    ]
+
+    public static func named(_ name: String) -> HardwarePreset? { all.first { $0.name == name } }
+}
