@@ -1,0 +1,32 @@
+/// The kind of a vocabulary entry, as GGUF's `tokenizer.ggml.token_type` stores it (llama.cpp's
+/// numbering).
+public enum TokenType: Int32, Sendable, CaseIterable {
+    case undefined = 0
+    /// Ordinary text, stored in byte-level form.
+    case normal = 1
+    case unknown = 2
+    /// A control token such as `<|im_start|>`: matched in text only when parsing specials.
+    case control = 3
+    /// An added token that is always matched in text, stored as plain text.
+    case userDefined = 4
+    case unused = 5
+    case byte = 6
+
+    /// Whether the token's string is literal text rather than GPT-2 byte-level characters.
+    var isLiteralText: Bool { self == .control || self == .userDefined || self == .unknown }
+}
+
+/// Ids of the tokens with a role: beginning and end of sequence, padding, unknown.
+public struct SpecialTokenIDs: Sendable, Equatable {
+    public var bos: Int32?
+    public var eos: Int32?
+    public var padding: Int32?
+    public var unknown: Int32?
+
+    public init(bos: Int32? = nil, eos: Int32? = nil, padding: Int32? = nil, unknown: Int32? = nil) {
+        self.bos = bos
+        self.eos = eos
+        self.padding = padding
+        self.unknown = unknown
+    }
+}
