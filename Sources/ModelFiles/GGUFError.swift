@@ -47,7 +47,7 @@ public enum GGUFError: Error, Sendable, Equatable, CustomStringConvertible {
         case .truncated(let path, let field, let offset, let byteCount, let fileSize):
             "\(path): truncated: \(field) needs \(byteCount) bytes at offset \(offset) but the file has \(fileSize)"
         case .badMagic(let path, let found):
-            "\(path): not a GGUF file (magic \(found.map { String($0, radix: 16) }), expected 47 47 55 46 'GGUF')"
+            "\(path): not a GGUF file (starts with bytes \(Self.hex(found)), expected 47 47 55 46 'GGUF')"
         case .unsupportedVersion(let path, let version):
             "\(path): unsupported GGUF version \(version) (only version 3 is supported)"
         case .unknownValueType(let path, let key, let rawValue):
@@ -75,5 +75,9 @@ public enum GGUFError: Error, Sendable, Equatable, CustomStringConvertible {
         case .cannotWrite(let path, let reason):
             "\(path): cannot write: \(reason)"
         }
+    }
+
+    private static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined(separator: " ")
     }
 }
