@@ -1,27 +1,3 @@
-/// Who wrote a chat message.
-public struct ChatRole: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
-    public let rawValue: String
-    public init(rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { rawValue = value }
-    public var description: String { rawValue }
-
-    public static let system: ChatRole = "system"
-    public static let user: ChatRole = "user"
-    public static let assistant: ChatRole = "assistant"
-    public static let tool: ChatRole = "tool"
-}
-
-/// One message of a conversation.
-public struct ChatMessage: Hashable, Sendable {
-    public var role: ChatRole
-    public var content: String
-
-    public init(role: ChatRole, content: String) {
-        self.role = role
-        self.content = content
-    }
-}
-
 /// Renders a conversation into the prompt text a chat model was trained on.
 ///
 /// ChatML, as SmolLM2's `tokenizer.chat_template` writes it: each message is
@@ -65,13 +41,12 @@ public struct ChatTemplate: Sendable, Equatable {
     /// other formats.
     public init?(ggufTemplateSource source: String) {
         guard source.contains("<|im_start|>"), source.contains("<|im_end|>") else { return nil }
-        let opener = "<|im_start|>system\\n"
-        let literalOpener = "<|im_start|>system\n"
         guard source.contains("!= 'system'") || source.contains("!= \"system\"") else {
             self.init(defaultSystemPrompt: nil)
             return
         }
-        for marker in [literalOpener, opener] {
+        // The Jinja literal may hold a real newline or the escape sequence `\n`.
+        for marker in ["<|im_start|>system\n", "<|im_start|>system\\n"] {
             guard let start = source.firstRange(of: marker)?.upperBound,
                   let end = source[start...].firstRange(of: "<|im_end|>")?.lowerBound
             else { continue }

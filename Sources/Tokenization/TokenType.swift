@@ -15,18 +15,3 @@ public enum TokenType: Int32, Sendable, CaseIterable {
     /// Whether the token's string is literal text rather than GPT-2 byte-level characters.
     var isLiteralText: Bool { self == .control || self == .userDefined || self == .unknown }
 }
-
-/// Ids of the tokens with a role: beginning and end of sequence, padding, unknown.
-public struct SpecialTokenIDs: Sendable, Equatable {
-    public var bos: Int32?
-    public var eos: Int32?
-    public var padding: Int32?
-    public var unknown: Int32?
-
-    public init(bos: Int32? = nil, eos: Int32? = nil, padding: Int32? = nil, unknown: Int32? = nil) {
-        self.bos = bos
-        self.eos = eos
-        self.padding = padding
-        self.unknown = unknown
-    }
-}

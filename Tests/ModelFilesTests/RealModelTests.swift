@@ -71,6 +71,16 @@ struct RealModelTests {
         #expect(abs(absoluteSum - check.totalAbsSum) < max(1e-2, 1e-7 * check.totalAbsSum), "abs sum \(absoluteSum)")
     }
 
+    @Test("the Q8_0 quantizer reproduces the file's embedding bytes from their dequantized values")
+    func q8_0MatchesGGML() throws {
+        let file = try Self.open()
+        let info = try file.tensor("token_embd.weight")
+        let rows = 0 ..< 64
+        let values = try file.dequantizedRows("token_embd.weight", rows: rows)
+        let original = Array(try file.tensorData("token_embd.weight").prefix(rows.count * info.rowByteCount))
+        #expect(try GGMLQuantization.quantize(values, to: .q8_0) == original)
+    }
+
     @Test("header, metadata and tensor directory")
     func directory() throws {
         let file = try Self.open()
