@@ -110,3 +110,8 @@ struct InFlightSequence {
     let tokenCount: Int
     let samples: Bool
 }
+
+extension EngineCore {
+    /// Tokens in a live request's context (prompt + generated + returned), or 0 if it left.
+    public func contextLength(of id: RequestID) -> Int { requests[id]?.tokens.count ?? 0 }
+}

@@ -59,7 +59,8 @@ public struct HardwarePreset: Sendable, Equatable, Codable {
         return SimulatedHardware(
             presetName: name, cost: cost,
             kvCapacityTokenCount: max(0, Int(kvBytes / Double(kvBytesPerDevice))),
-            hostSwapTokenCount: Int(accelerator.hostSwapBytes / Double(model.kvBytesPerToken)))
+            hostSwapTokenCount: Int(accelerator.hostSwapBytes / Double(model.kvBytesPerToken)),
+            kvBytesPerToken: model.kvBytesPerToken)
     }
 }
 
@@ -69,12 +70,15 @@ public struct SimulatedHardware: Sendable, Equatable, Codable {
     public var cost: IterationCostModel
     public var kvCapacityTokenCount: Int
     public var hostSwapTokenCount: Int
+    /// KV bytes per token of the whole model (all devices), for reporting swapped bytes.
+    public var kvBytesPerToken: Int
 
-    public init(presetName: String, cost: IterationCostModel, kvCapacityTokenCount: Int, hostSwapTokenCount: Int) {
+    public init(presetName: String, cost: IterationCostModel, kvCapacityTokenCount: Int, hostSwapTokenCount: Int, kvBytesPerToken: Int) {
         self.presetName = presetName
         self.cost = cost
         self.kvCapacityTokenCount = kvCapacityTokenCount
         self.hostSwapTokenCount = hostSwapTokenCount
+        self.kvBytesPerToken = kvBytesPerToken
     }
 
     public func cacheConfiguration(blockSize: Int, prefixCaching: Bool) -> CacheConfiguration {

@@ -1,7 +1,7 @@
 import ArgumentParser
+import Foundation
 
 /// The `augserve` command-line tool. Each subcommand lives in its own file.
-@main
 struct AugServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "augserve",
@@ -14,4 +14,32 @@ struct AugServeCommand: AsyncParsableCommand {
             BenchModelCommand.self,
         ]
     )
+}
+
+/// Entry point: every failure becomes one line on stderr and a non-zero exit status — no usage
+/// dump, no stack trace. `--help` output goes to stdout as usual.
+@main
+enum AugServeMain {
+    static func main() async {
+        do {
+            var command = try AugServeCommand.parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = AugServeCommand.exitCode(for: error)
+            if code == .success {
+                print(AugServeCommand.fullMessage(for: error))
+                exit(0)
+            }
+            let message = AugServeCommand.message(for: error)
+                .split(separator: "\n").first.map(String.init) ?? ""
+            if !message.isEmpty {
+                FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+            }
+            exit(code.rawValue)
+        }
+    }
 }

@@ -1,12 +1,145 @@
 import ArgumentParser
+import Foundation
+import Measurement
+import ServingCore
+import Simulation
+import Workloads
 
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
-        abstract: "Run the scheduling core on a virtual clock against a GPU cost model."
-    )
+        abstract: "Run the scheduling core on a virtual clock against a GPU cost model.",
+        discussion: """
+            Replays a workload (by default the InferCept six-augmentation mixture shipped with AugServe) \
+            under one or more policies and arrival rates, and prints a comparison table with each \
+            policy's sustainable rate. A 30-minute window takes seconds. The same seed gives \
+            byte-identical JSON and CSV reports.
+
+            Examples:
+              augserve simulate --policy infercept --preset gptj-6b-a100 --rate 2.0 --duration 30m --seed 1
+              augserve simulate --policies vllm,vllm-apc,infercept --rates 1:4:0.5 --csv out.csv --json out.json
+            """)
+
+    @Option(help: "One policy: vllm, vllm-apc, infercept or augserve.")
+    var policy: String?
+
+    @Option(help: "Comma-separated policies for a sweep (default: vllm,vllm-apc,infercept).")
+    var policies: String?
+
+    @Option(help: "One arrival rate in requests per second.")
+    var rate: Double?
+
+    @Option(help: "Comma-separated rates for a sweep; 'a:b:step' expands to a range, e.g. 1:4:0.5 (default: 2).")
+    var rates: String?
+
+    @Option(help: "Hardware preset (see --list-presets).")
+    var preset: String = "gptj-6b-a100"
+
+    @Option(help: "A JSON file of model and accelerator facts for any other hardware (overrides --preset).")
+    var hardware: String?
+
+    @Flag(help: "List the hardware presets with their derived cost models and exit.")
+    var listPresets = false
+
+    @Option(help: "Arrival window, e.g. 30m, 90s, 1h.")
+    var duration: String = "30m"
+
+    @Option(help: "Longest drain after the window before unfinished requests count as missed (default: the window).")
+    var maxDrain: String?
+
+    @Option(help: "Seed for arrivals and request draws.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Arrival process: poisson, or gamma (bursty; see --cv).")
+    var arrivals: String = "poisson"
+
+    @Option(help: "Coefficient of variation of Gamma inter-arrival gaps.")
+    var cv: Double = 2
+
+    @Option(help: "A workload file in the typed JSON form (default: the bundled InferCept mixture).")
+    var workloadFile: String?
+
+    @Option(help: "Tokens per KV block.")
+    var blockSize: Int = 16
+
+    @Option(help: "Static token budget per iteration (default: the policy's, vLLM 2048, InferCept 384).")
+    var maxBatchedTokens: Int?
+
+    @Option(help: "Most requests running at once.")
+    var maxRunning: Int = 256
+
+    @Option(help: "TTFT objective, e.g. 1s.")
+    var ttftSlo: String = "1s"
+
+    @Option(help: "Normalized-latency objective as a multiple of the single-iteration time.")
+    var normlatFactor: Double = 10
+
+    @Option(help: "Write the comparison as CSV (one row per policy and rate).")
+    var csv: String?
+
+    @Option(help: "Write the full report (configuration, runs, time series) as JSON.")
+    var json: String?
+
+    @Option(help: "Write the comparison table as Markdown.")
+    var markdown: String?
+
+    @Option(help: "Write every request's record (times, tokens, calls, SLO) as CSV, all runs in one file.")
+    var records: String?
+
+    @Option(help: "Runs simulated in parallel (default: the number of CPU cores).")
+    var jobs: Int?
+
+    @Flag(help: "Check the core's invariants after every step (slow).")
+    var checkInvariants = false
+
+    @Flag(help: "No progress output on stderr.")
+    var quiet = false
 
     func run() async throws {
-        throw ValidationError("'simulate' is being built in this change and is not available yet.")
+        if listPresets {
+            print(PresetListing.text())
+            return
+        }
+        let request = try SimulationRequest(self)
+        let results = try Sweep.run(
+            request.plan, parallelism: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+            progress: quiet ? nil : Self.progressPrinter(started: ContinuousClock.now))
+        let summaries = results.map(\.summary)
+        let table = ReportFormat.markdownTable(summaries)
+        print(request.headline)
+        print(table)
+        for line in SweepReport.capacityLines(summaries) { print(line) }
+        try write(table, to: markdown)
+        try write(ReportFormat.csv(summaries), to: csv)
+        if records != nil {
+            let rows = results.map { ReportFormat.recordsCSV($0.records, run: $0.summary.labels, slo: $0.summary.slo) }
+            try write(rows.enumerated().map { $0.offset == 0 ? $0.element : String($0.element.drop { $0 != "\n" }.dropFirst()) }.joined(), to: records)
+        }
+        let series = results.map { result in
+            var kv = result.kvUtilization.downsampled(to: 360)
+            kv.label = "\(result.summary.labels.policy) @ \(Format.number(result.summary.labels.rate))/s"
+            var budget = result.tokenBudget.downsampled(to: 360)
+            budget.label = kv.label
+            return [kv, budget]
+        }.flatMap { $0 }
+        try write(ReportFormat.json(configuration: SweepReport.configuration(request.plan, preset: request.preset), runs: summaries, series: series), to: json)
+    }
+
+    /// Progress lines on stderr with the wall time since `started`.
+    static func progressPrinter(started: ContinuousClock.Instant) -> @Sendable (String) -> Void {
+        { line in
+            let elapsed: Duration = ContinuousClock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            FileHandle.standardError.write(Data("simulate: \(line) (\(Format.seconds(seconds)) s)\n".utf8))
+        }
+    }
+
+    private func write(_ text: String, to path: String?) throws {
+        guard let path else { return }
+        do {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw ValidationError("cannot write \(path): \(error.localizedDescription)")
+        }
     }
 }

@@ -1,0 +1,80 @@
+/// A JSON document with ordered object keys and deterministic rendering, so the same report
+/// renders to the same bytes every time (Foundation's encoder guarantees neither key order nor
+/// number formatting across platforms).
+public indirect enum JSONValue: Sendable, Equatable {
+    case object([(String, JSONValue)])
+    case array([JSONValue])
+    case string(String)
+    case number(Double)
+    case integer(Int64)
+    case bool(Bool)
+    case null
+
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.rendered() == rhs.rendered() }
+
+    /// Pretty-printed with two-space indentation and a trailing newline.
+    public func rendered() -> String {
+        var output = ""
+        write(to: &output, indent: 0)
+        output += "\n"
+        return output
+    }
+
+    private func write(to output: inout String, indent: Int) {
+        let pad = String(repeating: "  ", count: indent + 1)
+        let closePad = String(repeating: "  ", count: indent)
+        switch self {
+        case .object(let members):
+            guard !members.isEmpty else { output += "{}"; return }
+            output += "{\n"
+            for (index, member) in members.enumerated() {
+                output += pad + Self.quoted(member.0) + ": "
+                member.1.write(to: &output, indent: indent + 1)
+                output += index < members.count - 1 ? ",\n" : "\n"
+            }
+            output += closePad + "}"
+        case .array(let items):
+            guard !items.isEmpty else { output += "[]"; return }
+            output += "[\n"
+            for (index, item) in items.enumerated() {
+                output += pad
+                item.write(to: &output, indent: indent + 1)
+                output += index < items.count - 1 ? ",\n" : "\n"
+            }
+            output += closePad + "]"
+        case .string(let text): output += Self.quoted(text)
+        case .number(let value): output += Format.number(value)
+        case .integer(let value): output += String(value)
+        case .bool(let value): output += value ? "true" : "false"
+        case .null: output += "null"
+        }
+    }
+
+    static func quoted(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+}
+
+extension ReportValue {
+    var json: JSONValue {
+        switch self {
+        case .text(let text): .string(text)
+        case .integer(let value): .integer(value)
+        case .number(let value): .number(value)
+        }
+    }
+}

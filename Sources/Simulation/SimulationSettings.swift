@@ -1,0 +1,52 @@
+import Measurement
+import ServingCore
+
+/// One simulated run's configuration, validated once.
+public struct SimulationSettings: Sendable {
+    public var policy: PolicyConfiguration
+    public var hardware: SimulatedHardware
+    /// Tokens per KV block (16).
+    public var blockSize = 16
+    /// The static token budget; nil takes the policy's default (vLLM 2048, InferCept 384).
+    public var maxBatchedTokenCount: Int?
+    /// vLLM's `max_num_seqs` (256).
+    public var maxRunningRequestCount = 256
+    /// The model's context limit (InferCept's harness: 2048).
+    public var maxContextLength = 2048
+    /// Arrivals happen during `[0, window)`.
+    public var window: Duration
+    /// After the window, the run drains until every request finished or this much time passed.
+    public var maxDrain: Duration
+    public var slo: SLOConfig
+    /// Check the core's invariants after every step (slow; for debugging and tests).
+    public var checksInvariants = false
+
+    public init(policy: PolicyConfiguration, hardware: SimulatedHardware, window: Duration, maxDrain: Duration? = nil, slo: SLOConfig? = nil) {
+        self.policy = policy
+        self.hardware = hardware
+        self.window = window
+        self.maxDrain = maxDrain ?? window
+        self.slo = slo ?? SLOConfig(singleIterationTime: hardware.cost.singleIterationTime)
+    }
+
+    public var budget: Int { maxBatchedTokenCount ?? policy.kind.defaultMaxBatchedTokenCount }
+
+    public func engineConfiguration() -> EngineConfiguration {
+        EngineConfiguration(
+            policy: policy,
+            cache: hardware.cacheConfiguration(blockSize: blockSize, prefixCaching: policy.kind == .vllmAPC),
+            limits: SchedulerLimits(
+                maxBatchedTokenCount: budget, maxRunningRequestCount: maxRunningRequestCount,
+                maxContextLength: maxContextLength),
+            cost: hardware.cost)
+    }
+
+    public func validate() throws(ConfigurationError) {
+        try ConfigurationError.require(window > .zero, "window", window, "must be > 0")
+        try ConfigurationError.require(maxDrain >= .zero, "maxDrain", maxDrain, "must be ≥ 0")
+        try engineConfiguration().validate()
+        do { try slo.validate() } catch {
+            throw ConfigurationError(field: "slo", value: "\(slo)", requirement: "\(error)")
+        }
+    }
+}

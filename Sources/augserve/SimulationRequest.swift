@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import Measurement
+import ServingCore
+import Simulation
+import Workloads
+
+/// The `simulate` options, validated and resolved into a sweep plan. Every bad value becomes a
+/// one-line error naming the option and the value.
+struct SimulationRequest {
+    let plan: SweepPlan
+    let preset: HardwarePreset?
+    let headline: String
+
+    init(_ options: SimulateCommand) throws {
+        let kinds = try Self.policies(options)
+        let rates = try Self.rates(options)
+        let window = try Self.duration(options.duration, option: "--duration")
+        let drain = try options.maxDrain.map { try Self.duration($0, option: "--max-drain", allowZero: true) }
+        let (preset, hardware) = try Self.hardware(options)
+        let workload = try Self.workload(options)
+        let processes = try rates.map { rate in try Self.process(options, rate: rate) }
+        let ttft = try Self.duration(options.ttftSlo, option: "--ttft-slo")
+        guard options.normlatFactor > 0, options.normlatFactor.isFinite else {
+            throw ValidationError("invalid --normlat-factor \(options.normlatFactor): must be > 0")
+        }
+        var settings = SimulationSettings(
+            policy: PolicyConfiguration(kind: kinds[0]), hardware: hardware, window: window, maxDrain: drain,
+            slo: SLOConfig(maxTTFT: ttft, normalizedLatencyFactor: options.normlatFactor, singleIterationTime: hardware.cost.singleIterationTime))
+        settings.blockSize = options.blockSize
+        settings.maxBatchedTokenCount = options.maxBatchedTokens
+        settings.maxRunningRequestCount = options.maxRunning
+        settings.maxContextLength = workload.contextLimit
+        settings.checksInvariants = options.checkInvariants
+        for kind in kinds {
+            var check = settings
+            check.policy = PolicyConfiguration(kind: kind)
+            do { try check.validate() } catch { throw ValidationError("\(error)") }
+        }
+        if let jobs = options.jobs, jobs < 1 { throw ValidationError("invalid --jobs \(jobs): must be ≥ 1") }
+        plan = SweepPlan(
+            policies: kinds.map { PolicyConfiguration(kind: $0) }, arrivalProcesses: processes, workload: workload,
+            workloadName: workload.name, settings: settings, seed: options.seed)
+        self.preset = preset
+        headline = "\(workload.name) (\(workload.requests.count) requests) on \(hardware.presetName): "
+            + "\(hardware.kvCapacityTokenCount) KV tokens, window \(options.duration), seed \(options.seed); SLO \(settings.slo)"
+    }
+
+    static func policies(_ options: SimulateCommand) throws -> [PolicyKind] {
+        if options.policy != nil && options.policies != nil {
+            throw ValidationError("give either --policy or --policies, not both")
+        }
+        let text = options.policy ?? options.policies ?? "vllm,vllm-apc,infercept"
+        var kinds: [PolicyKind] = []
+        for name in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            guard let kind = PolicyKind(rawValue: trimmed) else {
+                let known = PolicyKind.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ValidationError("unknown policy '\(trimmed)' (known: \(known))")
+            }
+            kinds.append(kind)
+        }
+        return kinds
+    }
+
+    static func rates(_ options: SimulateCommand) throws -> [Double] {
+        if options.rate != nil && options.rates != nil { throw ValidationError("give either --rate or --rates, not both") }
+        let rates: [Double]
+        if let rate = options.rate {
+            rates = [rate]
+        } else if let text = options.rates {
+            guard let list = RateList(argument: text) else {
+                throw ValidationError("invalid --rates '\(text)': expected numbers separated by commas, or a:b:step")
+            }
+            rates = list.rates
+        } else {
+            rates = [2]
+        }
+        for rate in rates where !(rate > 0 && rate.isFinite) {
+            throw ValidationError("invalid rate \(Format.number(rate)): must be a positive number of requests per second")
+        }
+        return rates
+    }
+
+    static func duration(_ text: String, option: String, allowZero: Bool = false) throws -> Duration {
+        guard let parsed = DurationArgument(argument: text)?.duration else {
+            throw ValidationError("invalid \(option) '\(text)': expected a duration such as 30m, 90s or 1h")
+        }
+        guard parsed > .zero || (allowZero && parsed == .zero) else {
+            throw ValidationError("invalid \(option) '\(text)': must be \(allowZero ? "≥ 0" : "> 0")")
+        }
+        return parsed
+    }
+
+    static func hardware(_ options: SimulateCommand) throws -> (HardwarePreset?, SimulatedHardware) {
+        if let path = options.hardware {
+            let preset = try HardwareFile.load(path)
+            return (preset, preset.derive())
+        }
+        guard let preset = HardwarePreset.named(options.preset) else {
+            let known = HardwarePreset.all.map(\.name).joined(separator: ", ")
+            throw ValidationError("unknown preset '\(options.preset)' (known: \(known))")
+        }
+        return (preset, preset.derive())
+    }
+
+    static func workload(_ options: SimulateCommand) throws -> Workload {
+        do {
+            if let path = options.workloadFile {
+                return try InferCeptDataset.load(contentsOf: URL(fileURLWithPath: path))
+            }
+            return try InferCeptDataset.bundled()
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    static func process(_ options: SimulateCommand, rate: Double) throws -> ArrivalProcess {
+        let process: ArrivalProcess
+        switch options.arrivals {
+        case "poisson": process = .poisson(ratePerSecond: rate)
+        case "gamma": process = .gamma(ratePerSecond: rate, coefficientOfVariation: options.cv)
+        default: throw ValidationError("unknown --arrivals '\(options.arrivals)' (known: poisson, gamma)")
+        }
+        do { try process.validate() } catch { throw ValidationError(error.description) }
+        return process
+    }
+}
