@@ -22,7 +22,7 @@ extension EngineCore {
     }
 
     private func finishRound(_ round: RoundState) -> BatchPlan {
-        inFlight = round.inFlight
+        inFlight = round.decodeFlights + round.prefillFlights  // the plan's sequence order
         let plan = BatchPlan(
             sequences: round.decodes + round.prefills, swapOut: round.swapOut, swapIn: round.swapIn,
             releasedRequests: releasedSinceLastPlan)
@@ -120,8 +120,14 @@ extension EngineCore {
         let sequence = ScheduledSequence(
             requestID: request.id, tokens: Array(request.tokens[start..<end]), startPosition: start,
             blockTable: request.blocks, samplesNextToken: samples, sampling: request.spec.sampling)
-        if request.isDecoding { round.decodes.append(sequence) } else { round.prefills.append(sequence) }
-        round.inFlight.append(InFlightSequence(request: request, tokenCount: tokenCount, samples: samples))
+        let flight = InFlightSequence(request: request, tokenCount: tokenCount, samples: samples)
+        if request.isDecoding {
+            round.decodes.append(sequence)
+            round.decodeFlights.append(flight)
+        } else {
+            round.prefills.append(sequence)
+            round.prefillFlights.append(flight)
+        }
         round.tokenBudget -= tokenCount
         request.lastScheduledRound = round.number
     }

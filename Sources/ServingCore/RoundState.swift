@@ -10,7 +10,9 @@ struct RoundState {
     var prefills: [ScheduledSequence] = []
     var swapOut: [BlockTransfer] = []
     var swapIn: [BlockTransfer] = []
-    var inFlight: [InFlightSequence] = []
+    /// In-flight records in the same order as `decodes` and `prefills`, for `apply`.
+    var decodeFlights: [InFlightSequence] = []
+    var prefillFlights: [InFlightSequence] = []
 
     init(number: Int, tokenBudget: Int, swapInBudget: Int, swapOutBudget: Int) {
         self.number = number
