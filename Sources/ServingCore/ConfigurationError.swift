@@ -27,9 +27,11 @@ extension Duration {
         return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
     }
 
-    /// A duration from a `Double` number of seconds (non-finite values become zero).
+    /// A duration from a `Double` number of seconds, to attosecond resolution (non-finite or
+    /// out-of-range values become zero).
     public static func seconds(_ value: Double) -> Duration {
-        guard value.isFinite else { return .zero }
-        return .nanoseconds(Int64((value * 1e9).rounded()))
+        guard value.isFinite, abs(value) < 9e15 else { return .zero }
+        let whole = value.rounded(.towardZero)
+        return Duration(secondsComponent: Int64(whole), attosecondsComponent: Int64((value - whole) * 1e18))
     }
 }

@@ -83,8 +83,8 @@ public struct SimulatedHardware: Sendable, Equatable, Codable {
 
     public func cacheConfiguration(blockSize: Int, prefixCaching: Bool) -> CacheConfiguration {
         CacheConfiguration(
-            blockSize: blockSize, deviceBlockCount: kvCapacityTokenCount / blockSize,
-            hostBlockCount: hostSwapTokenCount / blockSize, prefixCachingEnabled: prefixCaching)
+            blockSize: blockSize, deviceBlockCount: blockSize > 0 ? kvCapacityTokenCount / blockSize : 0,
+            hostBlockCount: blockSize > 0 ? hostSwapTokenCount / blockSize : 0, prefixCachingEnabled: prefixCaching)
     }
 }
 

@@ -44,6 +44,7 @@ public struct SimulationSettings: Sendable {
     public func validate() throws(ConfigurationError) {
         try ConfigurationError.require(window > .zero, "window", window, "must be > 0")
         try ConfigurationError.require(maxDrain >= .zero, "maxDrain", maxDrain, "must be ≥ 0")
+        try ConfigurationError.require(blockSize > 0 && blockSize <= 4096, "cache.blockSize", blockSize, "must be in 1...4096")
         try engineConfiguration().validate()
         do { try slo.validate() } catch {
             throw ConfigurationError(field: "slo", value: "\(slo)", requirement: "\(error)")

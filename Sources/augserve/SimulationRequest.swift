@@ -50,7 +50,10 @@ struct SimulationRequest {
         if options.policy != nil && options.policies != nil {
             throw ValidationError("give either --policy or --policies, not both")
         }
-        let text = options.policy ?? options.policies ?? "vllm,vllm-apc,infercept"
+        return try policyKinds(options.policy ?? options.policies ?? "vllm,vllm-apc,infercept")
+    }
+
+    static func policyKinds(_ text: String) throws -> [PolicyKind] {
         var kinds: [PolicyKind] = []
         for name in text.split(separator: ",", omittingEmptySubsequences: false) {
             let trimmed = name.trimmingCharacters(in: .whitespaces)
