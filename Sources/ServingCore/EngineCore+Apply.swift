@@ -109,15 +109,16 @@ extension EngineCore {
         guard case .paused(let mode) = request.state, let call = request.pendingCall else {
             throw .notPaused(id, request.state)
         }
-        appendReturned(request, tokens: returnedTokens, call: call, now: now)
+        let kept = appendReturned(request, tokens: returnedTokens, call: call, now: now)
+        policy.callReturned(request, duration: now - call.startedAt, returnedTokenCount: kept, core: self, now: now)
         if let reason = limitReached(request) { return finish(request, reason: reason, now: now) }
         remove(request, from: &paused)
-        policy.callReturned(request, core: self, now: now)
         resume(request, mode: mode, now: now)
         return nil
     }
 
-    private func appendReturned(_ request: Request, tokens: [TokenID], call: PendingCall, now: Duration) {
+    /// Appends what the call returned (cut to the context and output limits); returns the count kept.
+    private func appendReturned(_ request: Request, tokens: [TokenID], call: PendingCall, now: Duration) -> Int {
         let room = max(0, limits.maxContextLength - request.tokens.count)
         let kept = tokens.prefix(min(room, max(0, request.spec.maxOutputTokenCount - request.outputCount)))
         request.tokens.append(contentsOf: kept)
@@ -126,6 +127,7 @@ extension EngineCore {
         request.pendingCall = nil
         request.segmentIndex += 1
         request.decodedInSegment = 0
+        return kept.count
     }
 
     /// Where a returned request goes: with its KV all on the device it runs again at once; with

@@ -22,12 +22,12 @@ extension EngineCore {
     }
 
     /// Tokens the running requests need this iteration and the context they hold.
-    func runningLoad() -> (pendingTokens: Int, contextTokens: Int) {
-        var pending = 0, context = 0
+    func runningLoad() -> RunningLoad {
+        var load = RunningLoad()
         for request in running {
-            pending += request.pendingTokenCount
-            context += request.computedCount
+            load.pendingTokens += request.pendingTokenCount
+            load.contextTokens += request.computedCount
         }
-        return (pending, context)
+        return load
     }
 }

@@ -4,7 +4,7 @@ extension EngineCore {
     /// the next `schedule`.
     public func schedule(now: Duration) -> BatchPlan {
         var round = beginRound(now: now)
-        policy.decideContextModes(core: self, now: now)
+        policy.decideContextModes(core: self, round: &round, now: now)
         continueRunning(&round, now: now)
         policy.beforeSwapIn(core: self, round: &round, now: now)
         swapInReady(&round, now: now)
@@ -85,18 +85,19 @@ extension EngineCore {
         waiting.beginRound(now: now)
         var passedOver: [Request] = []
         while round.tokenBudget > 0, running.count < limits.maxRunningRequestCount,
-            let request = policy.nextAdmission(core: self, round: round, now: now)
+            let candidate = policy.nextAdmission(core: self, round: round, now: now)
         {
-            if admit(request, round: &round, now: now) { continue }
-            passedOver.append(request)
-            if policy.admissionStopsAtFirstMiss { break }
+            if admit(candidate, round: &round, now: now) { continue }
+            passedOver.append(candidate.request)
+            if !policy.continuesAfterMiss(candidate.request, now: now) { break }
         }
         waiting.reinsert(passedOver)
     }
 
-    private func admit(_ request: Request, round: inout RoundState, now: Duration) -> Bool {
+    private func admit(_ candidate: AdmissionCandidate, round: inout RoundState, now: Duration) -> Bool {
+        let request = candidate.request
         attachCachedPrefix(request)
-        let chunk = min(request.pendingTokenCount, round.tokenBudget)
+        let chunk = min(request.pendingTokenCount, round.tokenBudget, candidate.maxTokens ?? .max)
         guard chunk > 0, additionalBlocks(for: request, coveringTokens: request.computedCount + chunk) <= pool.freeCount else {
             discardContext(request)  // undoes the prefix attachment
             return false

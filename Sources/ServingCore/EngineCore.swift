@@ -115,3 +115,8 @@ extension EngineCore {
     /// Tokens in a live request's context (prompt + generated + returned), or 0 if it left.
     public func contextLength(of id: RequestID) -> Int { requests[id]?.tokens.count ?? 0 }
 }
+
+extension EngineCore {
+    /// How well the policy's predictor matched reality so far (AugServe only).
+    public var predictorAccuracy: PredictorAccuracy? { policy.accuracy }
+}

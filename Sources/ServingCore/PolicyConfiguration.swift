@@ -49,8 +49,61 @@ public struct PolicyConfiguration: Sendable, Equatable {
     }
 }
 
-/// AugServe's parameters (SPEC §5–§6). Filled in by the AugServe policy.
+/// Which predictor estimates request features for AugServe.
+public enum PredictorKind: String, Sendable, Equatable, Hashable, Codable, CaseIterable {
+    /// Online statistics per tool and per request class (the default; works live).
+    case history
+    /// The trace's truth (simulation only): an upper bound for analysis.
+    case oracle
+}
+
+/// AugServe's parameters (SPEC §5–§6), each with its documented default.
 public struct AugServeParameters: Sendable, Equatable {
+    /// Predictor behind Stage I and the call-duration estimates.
+    public var predictor: PredictorKind = .history
+    /// Stage I: rank by predicted space-time cost (off: every request costs the same, FCFS-like).
+    public var usesStageOne = true
+    /// Stage II: refine the cost with actuals, age by waiting time, guard against starvation.
+    public var usesStageTwo = true
+    /// SLO triage: admit requests that can still meet their objective before late ones.
+    public var usesTriage = true
+    /// Dynamic token budget (off: the static `maxBatchedTokenCount`).
+    public var usesDynamicBudget = true
+    /// `β`: weight of waiting time in the rank key `cost / (1 + β · wait / ttftSLO)`.
+    public var beta = 1.0
+    /// A request waiting longer than this is starving.
+    public var starvationAfter: Duration = .seconds(30)
+    /// `φ`: share of each iteration's admission budget guaranteed to starving requests.
+    public var starvingShare = 0.2
+    /// `γ`: weight of tokens held by preserved paused requests (reclaimable) in the budget.
+    public var gamma = 0.5
+    /// `κ`: divisor of the budget formula `(F + γ·P − R) / κ`.
+    public var kappa = 4.0
+    /// `η`: smoothing of the budget, `B ← (1−η)·B_prev + η·B`.
+    public var eta = 0.5
+    /// `Bmin`: the smallest budget.
+    public var minBudget = 256
+    /// Iterations of decode growth `R` reserves for each running request.
+    public var decodeLookahead = 8
+    /// The TTFT objective triage and aging use (SPEC §7: 1 s).
+    public var ttftObjective: Duration = .seconds(1)
+    /// The normalized-latency objective; nil means 10 × the cost model's single-iteration time.
+    public var normalizedLatencyObjective: Duration?
+
     public init() {}
-    public func validate() throws(ConfigurationError) {}
+
+    public func validate() throws(ConfigurationError) {
+        try ConfigurationError.require(beta >= 0 && beta.isFinite, "augserve.beta", beta, "must be ≥ 0")
+        try ConfigurationError.require(starvationAfter > .zero, "augserve.starvationAfter", starvationAfter, "must be > 0")
+        try ConfigurationError.require(starvingShare >= 0 && starvingShare <= 1, "augserve.starvingShare", starvingShare, "must be in 0...1")
+        try ConfigurationError.require(gamma >= 0 && gamma.isFinite, "augserve.gamma", gamma, "must be ≥ 0")
+        try ConfigurationError.require(kappa > 0 && kappa.isFinite, "augserve.kappa", kappa, "must be > 0")
+        try ConfigurationError.require(eta > 0 && eta <= 1, "augserve.eta", eta, "must be in (0, 1]")
+        try ConfigurationError.require(minBudget > 0, "augserve.minBudget", minBudget, "must be > 0")
+        try ConfigurationError.require(decodeLookahead >= 0, "augserve.decodeLookahead", decodeLookahead, "must be ≥ 0")
+        try ConfigurationError.require(ttftObjective > .zero, "augserve.ttftObjective", ttftObjective, "must be > 0")
+        if let objective = normalizedLatencyObjective {
+            try ConfigurationError.require(objective > .zero, "augserve.normalizedLatencyObjective", objective, "must be > 0")
+        }
+    }
 }

@@ -133,6 +133,15 @@ public struct SimulationRun {
         TraceReplay.complete(&records[index], with: outcome, swapBytesPerBlock: settings.hardware.kvBytesPerToken * settings.blockSize)
     }
 
+    /// Predictor accuracy (SPEC §5: reported in every run of a predicting policy).
+    private var accuracyExtras: [(String, Double)] {
+        guard let accuracy = core.predictorAccuracy else { return [] }
+        return [
+            ("pred_call_duration_mae_s", accuracy.durationMAE), ("pred_returned_mae_tokens", accuracy.returnedMAE),
+            ("pred_bucket_hit_rate", accuracy.bucketHitRate), ("pred_decode_mae_tokens", accuracy.decodeMAE),
+        ]
+    }
+
     private func check(_ phase: String) throws {
         let problems = core.checkInvariants()
         if !problems.isEmpty { throw SimulationError.invariantViolated(phase: phase, time: now, problems: problems) }
@@ -144,7 +153,7 @@ public struct SimulationRun {
             ("kv_util_mean", kvSamples.mean),
             ("token_budget_mean", budgetSamples.mean),
             ("prefix_hit_blocks", Double(core.blockPool.cacheHitBlockCount)),
-        ]
+        ] + accuracyExtras
         let summary = RunSummary(records: records, labels: labels, slo: settings.slo, endTime: now, extras: extras)
         return SimulationResult(
             summary: summary, records: records, kvUtilization: kvSamples.series(), tokenBudget: budgetSamples.series(),

@@ -32,7 +32,10 @@ public struct SimulationSettings: Sendable {
     public var budget: Int { maxBatchedTokenCount ?? policy.kind.defaultMaxBatchedTokenCount }
 
     public func engineConfiguration() -> EngineConfiguration {
-        EngineConfiguration(
+        var policy = self.policy
+        policy.augserve.ttftObjective = slo.maxTTFT
+        policy.augserve.normalizedLatencyObjective = slo.maxNormalizedLatency
+        return EngineConfiguration(
             policy: policy,
             cache: hardware.cacheConfiguration(blockSize: blockSize, prefixCaching: policy.kind == .vllmAPC),
             limits: SchedulerLimits(

@@ -3,7 +3,6 @@
 /// freed by swapping tail blocks within a per-iteration swap budget; a static 384-token budget.
 final class InferceptPolicy: SchedulingPolicy {
     let waiting: WaitingQueue = KeyedWaitingQueue()
-    let admissionStopsAtFirstMiss = true
     let swapsUnderPressure = true
     private let maxBatchedTokenCount: Int
     private let chunkTokenCount: Int
@@ -34,7 +33,7 @@ final class InferceptPolicy: SchedulingPolicy {
     /// Preserve vs discard for every paused request still in Preserve: where discarding wastes
     /// less, all such candidates but the one with the largest discard waste are discarded now; that
     /// one stays preserved and becomes the first to swap out when memory is needed.
-    func decideContextModes(core: EngineCore, now: Duration) {
+    func decideContextModes(core: EngineCore, round: inout RoundState, now: Duration) {
         swapTarget = nil
         let load = core.runningLoad()
         var candidates: [(request: Request, discardWaste: Double)] = []

@@ -4,7 +4,6 @@
 /// latest-arrived running request is preempted by recompute and goes to the head of the queue.
 final class VLLMPolicy: SchedulingPolicy {
     let waiting: WaitingQueue = KeyedWaitingQueue()
-    let admissionStopsAtFirstMiss = true
     let swapsUnderPressure = false
     private let maxBatchedTokenCount: Int
     /// Head insertions get ever smaller keys, so the last preempted is first (a deque's push-front).

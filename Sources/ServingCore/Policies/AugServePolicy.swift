@@ -1,0 +1,165 @@
+/// AugServe (SPEC §5–§6): Stage I values each request at arrival by its predicted space-time
+/// cost; Stage II refines that cost with actuals whenever the request (re-)enters a queue, ages it
+/// by its wait, admits in SLO-triage tiers, and guarantees starving requests a share of every
+/// iteration's admission budget; calls are held in their min-waste mode with predicted durations;
+/// the token budget follows free memory.
+final class AugServePolicy: SchedulingPolicy {
+    let parameters: AugServeParameters
+    let predictor: Predictor
+    let estimator: CostEstimator
+    private(set) var predictionAccuracy = PredictorAccuracy()
+    var accuracy: PredictorAccuracy? { predictionAccuracy }
+    var budgetController: DynamicTokenBudget
+    let staticBudget: Int
+    let swapSplit: SwapBudget
+    private(set) lazy var queue = RankedWaitingQueue { [unowned self] request, now in self.placement(of: request, now: now) }
+    var waiting: WaitingQueue { queue }
+    let swapsUnderPressure = true
+    private var admission = AdmissionRound()
+    /// The budget of the current round, for triage's prefill-time estimate.
+    private var currentBudget = 1
+
+    init(configuration: EngineConfiguration) {
+        parameters = configuration.policy.augserve
+        predictor = parameters.predictor == .oracle ? OraclePredictor() : HistoryPredictor()
+        estimator = CostEstimator(cost: configuration.cost, chunkTokenCount: configuration.policy.interceptChunkTokenCount)
+        budgetController = DynamicTokenBudget(
+            parameters: parameters, cost: configuration.cost,
+            normalizedLatencyObjective: parameters.normalizedLatencyObjective ?? configuration.cost.singleIterationTime * 10)
+        staticBudget = configuration.limits.maxBatchedTokenCount
+        swapSplit = configuration.policy.swapBudget
+    }
+
+    var normalizedLatencyObjective: Duration { budgetController.normalizedLatencyObjective }
+
+    func currentBudgetChanged(_ value: Int) { currentBudget = max(1, value) }
+
+    func recordCallAccuracy(predicted: CallPrediction, duration: Duration, returnedTokenCount: Int) {
+        predictionAccuracy.recordCall(predicted: predicted, duration: duration, returnedTokenCount: returnedTokenCount)
+    }
+
+    func recordFinishedAccuracy(predicted: RequestPrediction, generatedTokenCount: Int) {
+        predictionAccuracy.recordFinished(predicted: predicted, generatedTokenCount: generatedTokenCount)
+    }
+
+    static func state(of request: Request) -> AugServeRequestState? { request.policyState as? AugServeRequestState }
+
+    // MARK: Stage I
+
+    func requestArrived(_ request: Request, core: EngineCore, now: Duration) {
+        let prediction = predictor.predict(request.spec)
+        let value = parameters.usesStageOne
+            ? estimator.futureCost(
+                context: 0, pendingTokens: request.promptCount, decodeLeft: prediction.decodeTokenCount,
+                calls: prediction.calls[...], load: core.runningLoad())
+            : 1
+        request.policyState = AugServeRequestState(prediction: prediction, value: value)
+    }
+
+    // MARK: Stage II
+
+    /// Refreshes the remaining cost with actuals whenever a request enters a queue; the key orders
+    /// the running and swapped sets.
+    func queueKey(for request: Request, entry: QueueEntry, now: Duration) -> Double {
+        guard let state = Self.state(of: request) else { return request.arrival.seconds }
+        if parameters.usesStageTwo { refresh(request, state, load: RunningLoad()) }
+        return parameters.usesStageTwo ? state.remainingCost : state.value
+    }
+
+    func refresh(_ request: Request, _ state: AugServeRequestState, load: RunningLoad) {
+        let decodeLeft = state.decodeLeft(generated: request.generatedCount)
+        let calls = state.prediction.calls.dropFirst(min(request.callCount, state.prediction.calls.count))
+        let returnedLeft = calls.reduce(0) { $0 + $1.returnedTokenCount }
+        state.remainingCost = parameters.usesStageOne
+            ? estimator.futureCost(
+                context: request.computedCount, pendingTokens: request.pendingTokenCount, decodeLeft: decodeLeft,
+                calls: calls, load: load)
+            : 1
+        state.serviceSeconds = estimator.serviceSeconds(
+            pendingTokens: request.pendingTokenCount, decodeLeft: decodeLeft, returnedLeft: returnedLeft)
+        state.futureOutputCount = decodeLeft + returnedLeft
+    }
+
+    /// Where a waiting request stands this round: starving, its tier, its aged rank.
+    func placement(of request: Request, now: Duration) -> RankedWaitingQueue.Placement {
+        guard let state = Self.state(of: request) else { return .init(isStarving: false, tier: 1, rank: .infinity) }
+        guard parameters.usesStageTwo else { return .init(isStarving: false, tier: 0, rank: state.value) }
+        let wait = max(.zero, now - (request.waitingSince ?? request.arrival))
+        let rank = state.remainingCost / (1 + parameters.beta * wait.seconds / parameters.ttftObjective.seconds)
+        let tier = parameters.usesTriage && !isOnTime(request, state, now: now) ? 1 : 0
+        return .init(isStarving: wait > parameters.starvationAfter, tier: tier, rank: rank)
+    }
+
+    /// SLO triage: a new request is on time if its TTFT objective can still be met given its wait
+    /// and predicted prefill; a resumed one if its normalized-latency objective is still reachable.
+    func isOnTime(_ request: Request, _ state: AugServeRequestState, now: Duration) -> Bool {
+        if request.firstTokenAt == nil {
+            let chunks = (request.pendingTokenCount + currentBudget - 1) / max(1, currentBudget)
+            let prefill = Double(max(1, chunks)) * estimator.cost.computeSeconds(batchTokenCount: currentBudget, decodeContextTokenCount: 0)
+            return (now - request.arrival).seconds + prefill <= parameters.ttftObjective.seconds
+        }
+        let elapsed = (now - request.arrival - request.totalCallDuration).seconds + state.serviceSeconds
+        let output = Double(max(1, request.outputCount + state.futureOutputCount))
+        return elapsed / output <= normalizedLatencyObjective.seconds
+    }
+
+    func nextAdmission(core: EngineCore, round: RoundState, now: Duration) -> AdmissionCandidate? {
+        if admission.round != round.number {
+            admission = AdmissionRound(
+                round: round.number, startBudget: round.tokenBudget,
+                guardsStarving: parameters.usesStageTwo && parameters.starvingShare > 0)
+        }
+        if admission.guardsStarving {
+            let share = Int(parameters.starvingShare * Double(admission.startBudget))
+            let used = admission.startBudget - round.tokenBudget
+            if used < share, let request = queue.popStarving(now: now) {
+                return AdmissionCandidate(request: request, maxTokens: share - used)
+            }
+            admission.guardsStarving = false
+        }
+        return queue.popNext(now: now).map { AdmissionCandidate(request: $0) }
+    }
+
+    /// Past a request that did not fit, keep admitting — unless it is starving: then memory is
+    /// left to free up for it.
+    func continuesAfterMiss(_ request: Request, now: Duration) -> Bool {
+        guard parameters.usesStageTwo, let since = request.waitingSince else { return true }
+        return now - since <= parameters.starvationAfter
+    }
+}
+
+/// Per-request AugServe data, kept in `Request.policyState`.
+final class AugServeRequestState {
+    let prediction: RequestPrediction
+    /// Stage I's value at arrival.
+    let value: Double
+    /// Stage II's remaining cost, refreshed on every queue entry.
+    var remainingCost: Double
+    /// Predicted service seconds left (excluding calls), for triage.
+    var serviceSeconds = 0.0
+    /// Predicted output tokens still to come (generated + returned).
+    var futureOutputCount = 0
+    /// The prediction for the call in progress, and its tool name.
+    var currentCall: CallPrediction?
+    var currentCallName = ""
+
+    init(prediction: RequestPrediction, value: Double) {
+        self.prediction = prediction
+        self.value = value
+        remainingCost = value
+    }
+
+    /// Generated tokens still expected; once the prediction is exceeded, the next bucket's value.
+    func decodeLeft(generated: Int) -> Int {
+        if generated < prediction.decodeTokenCount { return prediction.decodeTokenCount - generated }
+        return max(1, OutputLengthBuckets.upperMiddle(OutputLengthBuckets.bucket(of: generated) + 1) - generated)
+    }
+}
+
+/// Admission bookkeeping of the current round (the starving share is a share of the budget left
+/// when admission starts).
+struct AdmissionRound {
+    var round = -1
+    var startBudget = 0
+    var guardsStarving = false
+}

@@ -1,0 +1,35 @@
+/// AugServe's per-iteration token budget (SPEC §6, our formulation):
+/// `B = clamp((F + γ·P − R) / κ, Bmin, Bmax)`, smoothed `B ← (1−η)·B_prev + η·B`, where `F` is
+/// free KV tokens, `P` tokens held by preserved paused requests (reclaimable), `R` the tokens the
+/// running decodes will need over the next `lookahead` iterations. `Bmax` is the largest batch
+/// whose modelled iteration time (with the current decode context) stays under half the per-token
+/// latency objective, so prefill chunks never push decodes past their SLO; if even `Bmin` exceeds
+/// it, `Bmin` wins (progress over latency).
+struct DynamicTokenBudget {
+    let parameters: AugServeParameters
+    let cost: IterationCostModel
+    let normalizedLatencyObjective: Duration
+    private(set) var smoothed: Double?
+
+    init(parameters: AugServeParameters, cost: IterationCostModel, normalizedLatencyObjective: Duration) {
+        self.parameters = parameters
+        self.cost = cost
+        self.normalizedLatencyObjective = normalizedLatencyObjective
+    }
+
+    /// The largest batch (tokens) whose iteration stays under half the per-token objective.
+    func maxBudget(decodeContextTokens: Int) -> Int {
+        let room = normalizedLatencyObjective.seconds / 2 - cost.fixed.seconds - cost.perContextToken.seconds * Double(decodeContextTokens)
+        return max(parameters.minBudget, Int(room / cost.perToken.seconds))
+    }
+
+    mutating func next(freeTokens: Int, preservedTokens: Int, runningDecodes: Int, decodeContextTokens: Int) -> Int {
+        let reserve = Double(runningDecodes * parameters.decodeLookahead)
+        let raw = (Double(freeTokens) + parameters.gamma * Double(preservedTokens) - reserve) / parameters.kappa
+        let upper = Double(maxBudget(decodeContextTokens: decodeContextTokens))
+        let clamped = min(max(raw, Double(parameters.minBudget)), upper)
+        let value = smoothed.map { (1 - parameters.eta) * $0 + parameters.eta * clamped } ?? clamped
+        smoothed = value
+        return Int(value.rounded())
+    }
+}
