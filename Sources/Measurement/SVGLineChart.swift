@@ -18,7 +18,7 @@ public struct SVGLineChart: Sendable {
     public var series: [Series]
     /// Draw point markers (off for dense time series).
     public var showsMarkers = true
-    public var width = 720.0
+    public var width = 780.0
     public var height = 420.0
 
     public init(title: String, xLabel: String, yLabel: String, series: [Series]) {
@@ -29,7 +29,7 @@ public struct SVGLineChart: Sendable {
     }
 
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"]
-    private let margin = (left: 70.0, right: 170.0, top: 40.0, bottom: 55.0)
+    private let margin = (left: 70.0, right: 210.0, top: 40.0, bottom: 55.0)
 
     public func render() -> String {
         let all = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
@@ -100,8 +100,10 @@ public struct SVGLineChart: Sendable {
         let start = (low / step).rounded(.down) * step
         var ticks: [Double] = []
         var value = start
-        while value < (high > low ? high : low + span) + step * 0.5 && ticks.count < 50 {
+        let top = high > low ? high : low + span
+        while ticks.count < 50 {
             ticks.append(value)
+            if value >= top - step * 1e-9 { break }
             value += step
         }
         return ticks.count >= 2 ? ticks : [start, start + step]

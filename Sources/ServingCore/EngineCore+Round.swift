@@ -82,23 +82,25 @@ extension EngineCore {
     /// Phase: admit waiting requests in the policy's order while budget, running slots and
     /// memory allow. New requests are never given memory by preempting running ones.
     func admitWaiting(_ round: inout RoundState, now: Duration) {
+        let headroom = policy.admissionHeadroomBlocks(core: self)
+        guard pool.freeCount > headroom else { return }  // nothing could be admitted: skip ranking
         waiting.beginRound(now: now)
         var passedOver: [Request] = []
         while round.tokenBudget > 0, running.count < limits.maxRunningRequestCount,
             let candidate = policy.nextAdmission(core: self, round: round, now: now)
         {
-            if admit(candidate, round: &round, now: now) { continue }
+            if admit(candidate, headroom: headroom, round: &round, now: now) { continue }
             passedOver.append(candidate.request)
             if !policy.continuesAfterMiss(candidate.request, now: now) { break }
         }
         waiting.reinsert(passedOver)
     }
 
-    private func admit(_ candidate: AdmissionCandidate, round: inout RoundState, now: Duration) -> Bool {
+    private func admit(_ candidate: AdmissionCandidate, headroom: Int, round: inout RoundState, now: Duration) -> Bool {
         let request = candidate.request
         attachCachedPrefix(request)
         let chunk = min(request.pendingTokenCount, round.tokenBudget, candidate.maxTokens ?? .max)
-        guard chunk > 0, additionalBlocks(for: request, coveringTokens: request.computedCount + chunk) <= pool.freeCount else {
+        guard chunk > 0, additionalBlocks(for: request, coveringTokens: request.computedCount + chunk) + headroom <= pool.freeCount else {
             discardContext(request)  // undoes the prefix attachment
             return false
         }

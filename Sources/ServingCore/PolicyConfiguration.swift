@@ -85,6 +85,8 @@ public struct AugServeParameters: Sendable, Equatable {
     public var minBudget = 256
     /// Iterations of decode growth `R` reserves for each running request.
     public var decodeLookahead = 8
+    /// Admission keeps `R` tokens free for running decodes to grow into.
+    public var reservesDecodeHeadroom = false
     /// The TTFT objective triage and aging use (SPEC §7: 1 s).
     public var ttftObjective: Duration = .seconds(1)
     /// The normalized-latency objective; nil means 10 × the cost model's single-iteration time.

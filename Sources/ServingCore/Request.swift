@@ -60,6 +60,10 @@ final class Request {
     }
 
     var promptCount: Int { spec.promptTokens.count }
+    /// Time spent waiting for admission or swap-in so far, the current episode included.
+    func totalWaitingTime(now: Duration) -> Duration {
+        queueingDelay + (waitingSince.map { max(.zero, now - $0) } ?? .zero)
+    }
     var outputCount: Int { generatedCount + returnedCount }
     /// Tokens still to forward before the request can sample again.
     var pendingTokenCount: Int { tokens.count - computedCount }

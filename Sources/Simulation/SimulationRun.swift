@@ -14,6 +14,8 @@ public struct SimulationResult: Sendable {
     public var stepCount: Int
     /// Virtual time when the run ended (all finished, or the drain limit).
     public var endTime: Duration
+    /// The arrival process, as a label.
+    public var arrivals = ""
 }
 
 /// The discrete-event driver: arrivals and call returns on a virtual clock, the real scheduling

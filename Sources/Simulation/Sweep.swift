@@ -63,7 +63,9 @@ public enum Sweep {
             policy: policy.label, preset: settings.hardware.presetName, workload: plan.workloadName,
             rate: process.ratePerSecond, seed: plan.seed, window: settings.window)
         var run = try SimulationRun(settings: settings, labels: labels)
-        return try run.run(arrivals)
+        var result = try run.run(arrivals)
+        result.arrivals = process.label
+        return result
     }
 }
 
@@ -84,6 +86,26 @@ extension ArrivalProcess {
 }
 
 extension PolicyConfiguration {
-    /// The policy's name in reports.
-    public var label: String { kind.rawValue }
+    /// The policy's name in reports; AugServe variants name what they switch off.
+    public var label: String {
+        guard kind == .augserve else { return kind.rawValue }
+        var label = kind.rawValue
+        if !augserve.usesStageOne { label += "-no-stage1" }
+        if !augserve.usesStageTwo { label += "-no-stage2" }
+        if !augserve.usesTriage && augserve.usesStageTwo { label += "-no-triage" }
+        if !augserve.usesDynamicBudget { label += "-static-budget" }
+        if augserve.predictor == .oracle { label += "-oracle" }
+        return label
+    }
+
+    /// AugServe with each component switched off in turn, and with the oracle predictor (SPEC §5's ablations).
+    public static func augserveAblations(of base: AugServeParameters) -> [PolicyConfiguration] {
+        var variants: [AugServeParameters] = []
+        var noStageOne = base; noStageOne.usesStageOne = false; variants.append(noStageOne)
+        var noStageTwo = base; noStageTwo.usesStageTwo = false; variants.append(noStageTwo)
+        var noTriage = base; noTriage.usesTriage = false; variants.append(noTriage)
+        var staticBudget = base; staticBudget.usesDynamicBudget = false; variants.append(staticBudget)
+        var oracle = base; oracle.predictor = .oracle; variants.append(oracle)
+        return variants.map { PolicyConfiguration(kind: .augserve, augserve: $0) }
+    }
 }

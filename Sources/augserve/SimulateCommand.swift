@@ -95,12 +95,34 @@ struct SimulateCommand: AsyncParsableCommand {
     @Flag(help: "No progress output on stderr.")
     var quiet = false
 
+    @Flag(help: "Compare vllm, vllm-apc, infercept and augserve over the rates, plus bursty runs, and write a report with charts.")
+    var compare = false
+
+    @Flag(help: "With --compare: also run AugServe with each component switched off and with the oracle predictor.")
+    var ablations = false
+
+    @Option(help: "With --compare: the report folder (default: reports/<preset>).")
+    var reportDir: String?
+
+    @Option(help: "With --compare: coefficients of variation of the bursty Gamma runs.")
+    var burstyCv: String = "2,4"
+
+    @Option(help: "With --compare: the rate of the bursty runs and of the token-budget chart (default: the middle rate).")
+    var burstyRate: Double?
+
+    @OptionGroup(title: "AugServe options")
+    var augserve: AugServeOptions
+
     func run() async throws {
         if listPresets {
             print(PresetListing.text())
             return
         }
         let request = try SimulationRequest(self)
+        if compare {
+            try runComparison(request)
+            return
+        }
         let results = try Sweep.run(
             request.plan, parallelism: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
             progress: quiet ? nil : Self.progressPrinter(started: ContinuousClock.now))
@@ -123,6 +145,31 @@ struct SimulateCommand: AsyncParsableCommand {
             return [kv, budget]
         }.flatMap { $0 }
         try write(ReportFormat.json(configuration: SweepReport.configuration(request.plan, preset: request.preset), runs: summaries, series: series), to: json)
+    }
+
+    private func runComparison(_ request: SimulationRequest) throws {
+        let parallelism = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        let progress = quiet ? nil : Self.progressPrinter(started: ContinuousClock.now)
+        let results = try Sweep.run(request.plan, parallelism: parallelism, progress: progress)
+        var bursty = request.plan
+        bursty.arrivalProcesses = request.burstyProcesses
+        let burstyResults = try Sweep.run(bursty, parallelism: parallelism, progress: progress)
+        var report = ComparisonReport(title: request.headline, runs: results, burstyRuns: burstyResults)
+        report.budgetRate = request.burstyRate
+        let directory = reportDir ?? "reports/\(request.plan.settings.hardware.presetName)"
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ValidationError("cannot create \(directory): \(error.localizedDescription)")
+        }
+        let markdown = report.markdown()
+        try write(markdown, to: "\(directory)/report.md")
+        for chart in report.charts() { try write(chart.svg, to: "\(directory)/\(chart.fileName)") }
+        let all = (results + burstyResults).map(\.summary)
+        try write(ReportFormat.csv(all), to: csv ?? "\(directory)/runs.csv")
+        try write(ReportFormat.json(configuration: SweepReport.configuration(request.plan, preset: request.preset), runs: all), to: json ?? "\(directory)/runs.json")
+        print(markdown)
+        print("report written to \(directory)/report.md")
     }
 
     /// Progress lines on stderr with the wall time since `started`.

@@ -11,10 +11,16 @@ struct SimulationRequest {
     let plan: SweepPlan
     let preset: HardwarePreset?
     let headline: String
+    /// `--compare`'s bursty runs (Gamma arrivals at one rate).
+    let burstyProcesses: [ArrivalProcess]
+    let burstyRate: Double
 
     init(_ options: SimulateCommand) throws {
-        let kinds = try Self.policies(options)
+        let kinds = options.compare
+            ? [.vllm, .vllmAPC, .infercept, .augserve]
+            : try Self.policies(options)
         let rates = try Self.rates(options)
+        let augserve = try options.augserve.parameters()
         let window = try Self.duration(options.duration, option: "--duration")
         let drain = try options.maxDrain.map { try Self.duration($0, option: "--max-drain", allowZero: true) }
         let (preset, hardware) = try Self.hardware(options)
@@ -34,12 +40,21 @@ struct SimulationRequest {
         settings.checksInvariants = options.checkInvariants
         for kind in kinds {
             var check = settings
-            check.policy = PolicyConfiguration(kind: kind)
+            check.policy = PolicyConfiguration(kind: kind, augserve: augserve)
             do { try check.validate() } catch { throw ValidationError("\(error)") }
         }
         if let jobs = options.jobs, jobs < 1 { throw ValidationError("invalid --jobs \(jobs): must be ≥ 1") }
+        var configurations = kinds.map { PolicyConfiguration(kind: $0, augserve: augserve) }
+        if options.ablations { configurations += PolicyConfiguration.augserveAblations(of: augserve) }
+        let burstyRate = options.burstyRate ?? rates[rates.count / 2]
+        self.burstyRate = burstyRate
+        burstyProcesses = try Self.cvList(options.burstyCv).map { cv in
+            let process = ArrivalProcess.gamma(ratePerSecond: burstyRate, coefficientOfVariation: cv)
+            do { try process.validate() } catch { throw ValidationError("\(error)") }
+            return process
+        }
         plan = SweepPlan(
-            policies: kinds.map { PolicyConfiguration(kind: $0) }, arrivalProcesses: processes, workload: workload,
+            policies: configurations, arrivalProcesses: processes, workload: workload,
             workloadName: workload.name, settings: settings, seed: options.seed)
         self.preset = preset
         headline = "\(workload.name) (\(workload.requests.count) requests) on \(hardware.presetName): "
@@ -64,6 +79,13 @@ struct SimulationRequest {
             kinds.append(kind)
         }
         return kinds
+    }
+
+    static func cvList(_ text: String) throws -> [Double] {
+        guard let list = RateList(argument: text) else {
+            throw ValidationError("invalid --bursty-cv '\(text)': expected numbers separated by commas")
+        }
+        return list.rates
     }
 
     static func rates(_ options: SimulateCommand) throws -> [Double] {

@@ -13,6 +13,13 @@ extension AugServePolicy {
         return value
     }
 
+    /// Admission leaves room for the running requests' next `decodeLookahead` tokens each, so new
+    /// prefills do not immediately force preemptions (our choice; the baselines admit into any free block).
+    func admissionHeadroomBlocks(core: EngineCore) -> Int {
+        guard parameters.reservesDecodeHeadroom else { return 0 }
+        return (core.running.count * parameters.decodeLookahead + core.blockSize - 1) / core.blockSize
+    }
+
     func swapBudget(core: EngineCore) -> (swapIn: Int, swapOut: Int) {
         guard core.host.totalCount > 0 else { return (0, 0) }
         return swapSplit.split(chunkTokenCount: estimator.chunkTokenCount, freeTokenCount: core.pool.freeCount * core.blockSize)

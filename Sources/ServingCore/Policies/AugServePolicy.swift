@@ -62,6 +62,7 @@ final class AugServePolicy: SchedulingPolicy {
     /// the running and swapped sets.
     func queueKey(for request: Request, entry: QueueEntry, now: Duration) -> Double {
         guard let state = Self.state(of: request) else { return request.arrival.seconds }
+        state.admittedStarving = false
         if parameters.usesStageTwo { refresh(request, state, load: RunningLoad()) }
         return parameters.usesStageTwo ? state.remainingCost : state.value
     }
@@ -87,7 +88,13 @@ final class AugServePolicy: SchedulingPolicy {
         let wait = max(.zero, now - (request.waitingSince ?? request.arrival))
         let rank = state.remainingCost / (1 + parameters.beta * wait.seconds / parameters.ttftObjective.seconds)
         let tier = parameters.usesTriage && !isOnTime(request, state, now: now) ? 1 : 0
-        return .init(isStarving: wait > parameters.starvationAfter, tier: tier, rank: rank)
+        return .init(isStarving: isStarving(request, now: now), tier: tier, rank: rank)
+    }
+
+    /// Starving: waited longer than `starvationAfter` in all, over every queueing episode (a request
+    /// preempted again and again keeps its claim).
+    func isStarving(_ request: Request, now: Duration) -> Bool {
+        parameters.usesStageTwo && request.totalWaitingTime(now: now) > parameters.starvationAfter
     }
 
     /// SLO triage: a new request is on time if its TTFT objective can still be met given its wait
@@ -112,7 +119,10 @@ final class AugServePolicy: SchedulingPolicy {
         if admission.guardsStarving {
             let share = Int(parameters.starvingShare * Double(admission.startBudget))
             let used = admission.startBudget - round.tokenBudget
-            if used < share, let request = queue.popStarving(now: now) {
+            if used < share, starvingMemory(core) < parameters.starvingShare * Double(core.pool.totalCount * core.blockSize),
+                let request = queue.popStarving(now: now)
+            {
+                Self.state(of: request)?.admittedStarving = true
                 return AdmissionCandidate(request: request, maxTokens: share - used)
             }
             admission.guardsStarving = false
@@ -122,10 +132,23 @@ final class AugServePolicy: SchedulingPolicy {
 
     /// Past a request that did not fit, keep admitting — unless it is starving: then memory is
     /// left to free up for it.
-    func continuesAfterMiss(_ request: Request, now: Duration) -> Bool {
-        guard parameters.usesStageTwo, let since = request.waitingSince else { return true }
-        return now - since <= parameters.starvationAfter
+    /// KV tokens held by running requests admitted through the starving share. The share is a
+    /// share of memory as well as of tokens: on memory-bound hardware a token share alone would let
+    /// starving requests fill the KV cache (measured: it cost a third of the goodput at 2× overload).
+    func starvingMemory(_ core: EngineCore) -> Double {
+        var held = 0
+        for request in core.running where Self.state(of: request)?.admittedStarving == true {
+            held += request.blocks.count * core.blockSize
+        }
+        return Double(held)
     }
+
+    func continuesAfterMiss(_ request: Request, now: Duration) -> Bool {
+        !isStarving(request, now: now)
+    }
+
+    /// Keys below every cost: requests admitted through the starving share.
+    static let protectedOffset = 1e15
 }
 
 /// Per-request AugServe data, kept in `Request.policyState`.
@@ -139,6 +162,8 @@ final class AugServeRequestState {
     var serviceSeconds = 0.0
     /// Predicted output tokens still to come (generated + returned).
     var futureOutputCount = 0
+    /// Admitted through the starving share (cleared when it leaves the running set's queues again).
+    var admittedStarving = false
     /// The prediction for the call in progress, and its tool name.
     var currentCall: CallPrediction?
     var currentCallName = ""

@@ -22,6 +22,8 @@ protocol SchedulingPolicy: AnyObject {
     func beforeSwapIn(core: EngineCore, round: inout RoundState, now: Duration)
     /// The next waiting request to try to admit, with the most tokens it may take this round.
     func nextAdmission(core: EngineCore, round: RoundState, now: Duration) -> AdmissionCandidate?
+    /// Blocks admission must leave free for the running requests to grow into (0: none).
+    func admissionHeadroomBlocks(core: EngineCore) -> Int
     /// The paused request to take memory from first, or nil if none should give any up.
     func pausedVictim(core: EngineCore, now: Duration) -> Request?
     /// The duration the scheduler assumes for a call.
@@ -40,6 +42,7 @@ extension SchedulingPolicy {
     func requestArrived(_ request: Request, core: EngineCore, now: Duration) {}
     func decideContextModes(core: EngineCore, round: inout RoundState, now: Duration) {}
     func continuesAfterMiss(_ request: Request, now: Duration) -> Bool { false }
+    func admissionHeadroomBlocks(core: EngineCore) -> Int { 0 }
     func beforeSwapIn(core: EngineCore, round: inout RoundState, now: Duration) {}
     func nextAdmission(core: EngineCore, round: RoundState, now: Duration) -> AdmissionCandidate? {
         waiting.popNext(now: now).map { AdmissionCandidate(request: $0) }
