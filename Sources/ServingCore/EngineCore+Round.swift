@@ -79,6 +79,9 @@ extension EngineCore {
         }
     }
 
+    /// Candidates that may be passed over in one round before admission stops.
+    static let maxAdmissionMisses = 16
+
     /// Phase: admit waiting requests in the policy's order while budget, running slots and
     /// memory allow. New requests are never given memory by preempting running ones.
     func admitWaiting(_ round: inout RoundState, now: Duration) {
@@ -91,7 +94,9 @@ extension EngineCore {
         {
             if admit(candidate, headroom: headroom, round: &round, now: now) { continue }
             passedOver.append(candidate.request)
-            if !policy.continuesAfterMiss(candidate.request, now: now) { break }
+            // Skipping past a request that does not fit is bounded, so a deep queue of requests
+            // too big for the free memory costs a few pops, not one per waiting request.
+            if !policy.continuesAfterMiss(candidate.request, now: now) || passedOver.count >= Self.maxAdmissionMisses { break }
         }
         waiting.reinsert(passedOver)
     }

@@ -48,8 +48,10 @@ final class Request {
     var recomputedTokenCount = 0
     var swappedBlockCount = 0
 
-    /// Policy data (e.g. AugServe's predictions and cost); opaque to the core.
-    var policyState: AnyObject?
+    /// AugServe's per-request predictions and costs (nil under other policies). A typed field, not
+    /// an opaque one: the ranking reads it for every waiting request and a dynamic cast per read
+    /// cost more than the rest of the round.
+    var augserve: AugServeRequestState?
 
     init(id: RequestID, spec: RequestSpec, arrival: Duration) {
         self.id = id

@@ -12,7 +12,10 @@ final class AugServePolicy: SchedulingPolicy {
     var budgetController: DynamicTokenBudget
     let staticBudget: Int
     let swapSplit: SwapBudget
-    private(set) lazy var queue = RankedWaitingQueue { [unowned self] request, now in self.placement(of: request, now: now) }
+    private(set) lazy var queue = RankedWaitingQueue(
+        describe: { request in Self.rankInput(of: request) },
+        prepare: { [unowned self] now in self.rankingContext(now: now) },
+        place: { [unowned self] input, context in self.placement(of: input, in: context) })
     var waiting: WaitingQueue { queue }
     let swapsUnderPressure = true
     private var admission = AdmissionRound()
@@ -42,7 +45,7 @@ final class AugServePolicy: SchedulingPolicy {
         predictionAccuracy.recordFinished(predicted: predicted, generatedTokenCount: generatedTokenCount)
     }
 
-    static func state(of request: Request) -> AugServeRequestState? { request.policyState as? AugServeRequestState }
+    static func state(of request: Request) -> AugServeRequestState? { request.augserve }
 
     // MARK: Stage I
 
@@ -53,7 +56,7 @@ final class AugServePolicy: SchedulingPolicy {
                 context: 0, pendingTokens: request.promptCount, decodeLeft: prediction.decodeTokenCount,
                 calls: prediction.calls[...], load: core.runningLoad())
             : 1
-        request.policyState = AugServeRequestState(prediction: prediction, value: value)
+        request.augserve = AugServeRequestState(prediction: prediction, value: value, arrival: request.arrival)
     }
 
     // MARK: Stage II
@@ -63,6 +66,9 @@ final class AugServePolicy: SchedulingPolicy {
     func queueKey(for request: Request, entry: QueueEntry, now: Duration) -> Double {
         guard let state = Self.state(of: request) else { return request.arrival.seconds }
         state.admittedStarving = false
+        state.queueEntrySeconds = now.seconds
+        state.priorWaitSeconds = request.queueingDelay.seconds
+        state.callSeconds = request.totalCallDuration.seconds
         if parameters.usesStageTwo { refresh(request, state, load: RunningLoad()) }
         return parameters.usesStageTwo ? state.remainingCost : state.value
     }
@@ -81,33 +87,53 @@ final class AugServePolicy: SchedulingPolicy {
         state.futureOutputCount = decodeLeft + returnedLeft
     }
 
-    /// Where a waiting request stands this round: starving, its tier, its aged rank.
-    func placement(of request: Request, now: Duration) -> RankedWaitingQueue.Placement {
-        guard let state = Self.state(of: request) else { return .init(isStarving: false, tier: 1, rank: .infinity) }
-        guard parameters.usesStageTwo else { return .init(isStarving: false, tier: 0, rank: state.value) }
-        let wait = max(.zero, now - (request.waitingSince ?? request.arrival))
-        let rank = state.remainingCost / (1 + parameters.beta * wait.seconds / parameters.ttftObjective.seconds)
-        let tier = parameters.usesTriage && !isOnTime(request, state, now: now) ? 1 : 0
-        return .init(isStarving: isStarving(request, now: now), tier: tier, rank: rank)
+    func rankingContext(now: Duration) -> RankingContext {
+        RankingContext(
+            now: now.seconds, ttft: parameters.ttftObjective.seconds, beta: parameters.beta,
+            starvationAfter: parameters.starvationAfter.seconds, normalizedLatency: normalizedLatencyObjective.seconds,
+            budget: currentBudget, iterationSeconds: estimator.cost.computeSeconds(batchTokenCount: currentBudget, decodeContextTokenCount: 0))
+    }
+
+    static func rankInput(of request: Request) -> RankInput {
+        let state = request.augserve
+        return RankInput(
+            id: request.id, sequence: request.queueSequence, value: state?.value ?? .infinity,
+            remainingCost: state?.remainingCost ?? .infinity, arrival: state?.arrivalSeconds ?? 0,
+            queueEntry: state?.queueEntrySeconds ?? 0, priorWait: state?.priorWaitSeconds ?? 0,
+            callTime: state?.callSeconds ?? 0, serviceLeft: state?.serviceSeconds ?? 0,
+            pendingTokens: request.pendingTokenCount, hasFirstToken: request.firstTokenAt != nil,
+            expectedOutput: request.outputCount + (state?.futureOutputCount ?? 0))
+    }
+
+    /// Where a waiting request stands: starving or not, its tier, its aged rank
+    /// `remaining cost / (1 + β · wait / ttftSLO)`.
+    func placement(of input: RankInput, in context: RankingContext) -> RankedWaitingQueue.Placement {
+        let wait = max(0, context.now - input.queueEntry)
+        let waitingSince = input.queueEntry - input.priorWait
+        guard parameters.usesStageTwo else {
+            return .init(isStarving: false, tier: 0, rank: input.value, waitingSince: input.queueEntry)
+        }
+        let rank = input.remainingCost / (1 + context.beta * wait / context.ttft)
+        let tier = parameters.usesTriage && !isOnTime(input, context) ? 1 : 0
+        let starving = context.now - waitingSince > context.starvationAfter
+        return .init(isStarving: starving, tier: tier, rank: rank, waitingSince: input.queueEntry)
+    }
+
+    /// SLO triage: a new request is on time if its TTFT objective can still be met given its wait
+    /// and predicted prefill; a resumed one if its normalized-latency objective is still reachable.
+    func isOnTime(_ input: RankInput, _ context: RankingContext) -> Bool {
+        if !input.hasFirstToken {
+            let chunks = max(1, (input.pendingTokens + context.budget - 1) / max(1, context.budget))
+            return context.now - input.arrival + Double(chunks) * context.iterationSeconds <= context.ttft
+        }
+        let elapsed = context.now - input.arrival - input.callTime + input.serviceLeft
+        return elapsed / Double(max(1, input.expectedOutput)) <= context.normalizedLatency
     }
 
     /// Starving: waited longer than `starvationAfter` in all, over every queueing episode (a request
     /// preempted again and again keeps its claim).
     func isStarving(_ request: Request, now: Duration) -> Bool {
         parameters.usesStageTwo && request.totalWaitingTime(now: now) > parameters.starvationAfter
-    }
-
-    /// SLO triage: a new request is on time if its TTFT objective can still be met given its wait
-    /// and predicted prefill; a resumed one if its normalized-latency objective is still reachable.
-    func isOnTime(_ request: Request, _ state: AugServeRequestState, now: Duration) -> Bool {
-        if request.firstTokenAt == nil {
-            let chunks = (request.pendingTokenCount + currentBudget - 1) / max(1, currentBudget)
-            let prefill = Double(max(1, chunks)) * estimator.cost.computeSeconds(batchTokenCount: currentBudget, decodeContextTokenCount: 0)
-            return (now - request.arrival).seconds + prefill <= parameters.ttftObjective.seconds
-        }
-        let elapsed = (now - request.arrival - request.totalCallDuration).seconds + state.serviceSeconds
-        let output = Double(max(1, request.outputCount + state.futureOutputCount))
-        return elapsed / output <= normalizedLatencyObjective.seconds
     }
 
     func nextAdmission(core: EngineCore, round: RoundState, now: Duration) -> AdmissionCandidate? {
@@ -151,7 +177,7 @@ final class AugServePolicy: SchedulingPolicy {
     static let protectedOffset = 1e15
 }
 
-/// Per-request AugServe data, kept in `Request.policyState`.
+/// Per-request AugServe data, kept in `Request.augserve`.
 final class AugServeRequestState {
     let prediction: RequestPrediction
     /// Stage I's value at arrival.
@@ -162,16 +188,22 @@ final class AugServeRequestState {
     var serviceSeconds = 0.0
     /// Predicted output tokens still to come (generated + returned).
     var futureOutputCount = 0
-    /// Admitted through the starving share (cleared when it leaves the running set's queues again).
+    /// Admitted through the starving share (cleared when it re-enters a queue).
     var admittedStarving = false
+    /// Seconds copies of times the ranking reads for every waiting request, set on queue entry.
+    let arrivalSeconds: Double
+    var queueEntrySeconds = 0.0
+    var priorWaitSeconds = 0.0
+    var callSeconds = 0.0
     /// The prediction for the call in progress, and its tool name.
     var currentCall: CallPrediction?
     var currentCallName = ""
 
-    init(prediction: RequestPrediction, value: Double) {
+    init(prediction: RequestPrediction, value: Double, arrival: Duration) {
         self.prediction = prediction
         self.value = value
         remainingCost = value
+        arrivalSeconds = arrival.seconds
     }
 
     /// Generated tokens still expected; once the prediction is exceeded, the next bucket's value.
