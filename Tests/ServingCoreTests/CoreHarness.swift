@@ -17,10 +17,11 @@ final class CoreHarness {
     init(
         policy: PolicyKind, deviceBlocks: Int = 64, hostBlocks: Int = 64, blockSize: Int = 4,
         budget: Int? = nil, maxRunning: Int = 256, maxContext: Int = 128, prefixCaching: Bool = false,
-        cost: IterationCostModel = CoreHarness.defaultCost, stepDuration: Duration = .milliseconds(10)
+        cost: IterationCostModel = CoreHarness.defaultCost, stepDuration: Duration = .milliseconds(10),
+        augserve: AugServeParameters = AugServeParameters()
     ) throws {
         let configuration = EngineConfiguration(
-            policy: PolicyConfiguration(kind: policy),
+            policy: PolicyConfiguration(kind: policy, augserve: augserve),
             cache: CacheConfiguration(
                 blockSize: blockSize, deviceBlockCount: deviceBlocks, hostBlockCount: hostBlocks,
                 prefixCachingEnabled: prefixCaching || policy == .vllmAPC),

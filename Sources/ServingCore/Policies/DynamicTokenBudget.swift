@@ -20,7 +20,7 @@ struct DynamicTokenBudget {
     /// The largest batch (tokens) whose iteration stays under half the per-token objective.
     func maxBudget(decodeContextTokens: Int) -> Int {
         let room = normalizedLatencyObjective.seconds / 2 - cost.fixed.seconds - cost.perContextToken.seconds * Double(decodeContextTokens)
-        return max(parameters.minBudget, Int(room / cost.perToken.seconds))
+        return max(parameters.minBudget, Int((room / cost.perToken.seconds + 1e-6).rounded(.down)))
     }
 
     mutating func next(freeTokens: Int, preservedTokens: Int, runningDecodes: Int, decodeContextTokens: Int) -> Int {
