@@ -41,6 +41,12 @@ public struct PolicyConfiguration: Sendable, Equatable {
         self.augserve = augserve
     }
 
+    /// Whether the engine keeps freed blocks findable by content: vLLM-APC, and AugServe unless
+    /// switched off (`--no-prefix-cache`).
+    public var usesPrefixCache: Bool {
+        kind == .vllmAPC || (kind == .augserve && augserve.usesPrefixCache)
+    }
+
     public func validate() throws(ConfigurationError) {
         try swapBudget.validate()
         try ConfigurationError.require(
@@ -83,10 +89,14 @@ public struct AugServeParameters: Sendable, Equatable {
     public var eta = 0.5
     /// `Bmin`: the smallest budget.
     public var minBudget = 256
+    /// `Bmax` keeps an iteration under this fraction of the per-token latency objective (SPEC §6: ½).
+    public var maxBudgetObjectiveFraction = 0.5
     /// Iterations of decode growth `R` reserves for each running request.
     public var decodeLookahead = 8
     /// Admission keeps `R` tokens free for running decodes to grow into.
     public var reservesDecodeHeadroom = false
+    /// Keep discarded contexts in the prefix cache (LRU) so a resume re-uses what was not evicted.
+    public var usesPrefixCache = true
     /// The TTFT objective triage and aging use (SPEC §7: 1 s).
     public var ttftObjective: Duration = .seconds(1)
     /// The normalized-latency objective; nil means 10 × the cost model's single-iteration time.
@@ -102,6 +112,9 @@ public struct AugServeParameters: Sendable, Equatable {
         try ConfigurationError.require(kappa > 0 && kappa.isFinite, "augserve.kappa", kappa, "must be > 0")
         try ConfigurationError.require(eta > 0 && eta <= 1, "augserve.eta", eta, "must be in (0, 1]")
         try ConfigurationError.require(minBudget > 0, "augserve.minBudget", minBudget, "must be > 0")
+        try ConfigurationError.require(
+            maxBudgetObjectiveFraction > 0 && maxBudgetObjectiveFraction <= 4, "augserve.maxBudgetObjectiveFraction",
+            maxBudgetObjectiveFraction, "must be in (0, 4]")
         try ConfigurationError.require(decodeLookahead >= 0, "augserve.decodeLookahead", decodeLookahead, "must be ≥ 0")
         try ConfigurationError.require(ttftObjective > .zero, "augserve.ttftObjective", ttftObjective, "must be > 0")
         if let objective = normalizedLatencyObjective {

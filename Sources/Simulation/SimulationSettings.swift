@@ -37,7 +37,7 @@ public struct SimulationSettings: Sendable {
         policy.augserve.normalizedLatencyObjective = slo.maxNormalizedLatency
         return EngineConfiguration(
             policy: policy,
-            cache: hardware.cacheConfiguration(blockSize: blockSize, prefixCaching: policy.kind == .vllmAPC),
+            cache: hardware.cacheConfiguration(blockSize: blockSize, prefixCaching: policy.usesPrefixCache),
             limits: SchedulerLimits(
                 maxBatchedTokenCount: budget, maxRunningRequestCount: maxRunningRequestCount,
                 maxContextLength: maxContextLength),

@@ -94,6 +94,7 @@ extension PolicyConfiguration {
         if !augserve.usesStageTwo { label += "-no-stage2" }
         if !augserve.usesTriage && augserve.usesStageTwo { label += "-no-triage" }
         if !augserve.usesDynamicBudget { label += "-static-budget" }
+        if !augserve.usesPrefixCache { label += "-no-prefix-cache" }
         if augserve.predictor == .oracle { label += "-oracle" }
         return label
     }
@@ -105,6 +106,7 @@ extension PolicyConfiguration {
         var noStageTwo = base; noStageTwo.usesStageTwo = false; variants.append(noStageTwo)
         var noTriage = base; noTriage.usesTriage = false; variants.append(noTriage)
         var staticBudget = base; staticBudget.usesDynamicBudget = false; variants.append(staticBudget)
+        var noCache = base; noCache.usesPrefixCache = false; variants.append(noCache)
         var oracle = base; oracle.predictor = .oracle; variants.append(oracle)
         return variants.map { PolicyConfiguration(kind: .augserve, augserve: $0) }
     }

@@ -39,11 +39,17 @@ struct AugServeOptions: ParsableArguments {
     @Option(help: "Bmin: smallest dynamic budget, tokens.")
     var minBudget: Int = 256
 
+    @Option(help: "Bmax keeps an iteration under this fraction of the per-token latency objective.")
+    var maxBudgetFraction: Double = 0.5
+
     @Option(help: "Iterations of decode growth reserved per running request (the budget's R).")
     var lookahead: Int = 8
 
     @Flag(help: "Admission keeps R tokens free for running decodes to grow into.")
     var headroom = false
+
+    @Flag(help: "Ablation: no prefix cache (discarded contexts are recomputed even if their blocks were never reused).")
+    var noPrefixCache = false
 
     func parameters() throws -> AugServeParameters {
         var parameters = AugServeParameters()
@@ -63,7 +69,9 @@ struct AugServeOptions: ParsableArguments {
         parameters.eta = eta
         parameters.minBudget = minBudget
         parameters.decodeLookahead = lookahead
+        parameters.maxBudgetObjectiveFraction = maxBudgetFraction
         parameters.reservesDecodeHeadroom = headroom
+        parameters.usesPrefixCache = !noPrefixCache
         do { try parameters.validate() } catch { throw ValidationError("\(error)") }
         return parameters
     }

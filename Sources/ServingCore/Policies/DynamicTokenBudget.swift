@@ -19,7 +19,7 @@ struct DynamicTokenBudget {
 
     /// The largest batch (tokens) whose iteration stays under half the per-token objective.
     func maxBudget(decodeContextTokens: Int) -> Int {
-        let room = normalizedLatencyObjective.seconds / 2 - cost.fixed.seconds - cost.perContextToken.seconds * Double(decodeContextTokens)
+        let room = normalizedLatencyObjective.seconds * parameters.maxBudgetObjectiveFraction - cost.fixed.seconds - cost.perContextToken.seconds * Double(decodeContextTokens)
         return max(parameters.minBudget, Int((room / cost.perToken.seconds + 1e-6).rounded(.down)))
     }
 
