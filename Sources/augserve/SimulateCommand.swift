@@ -23,7 +23,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "One policy: vllm, vllm-apc, infercept or augserve.")
     var policy: String?
 
-    @Option(help: "Comma-separated policies for a sweep (default: vllm,vllm-apc,infercept).")
+    @Option(help: "Comma-separated policies for a sweep (default: vllm,vllm-apc,infercept,augserve).")
     var policies: String?
 
     @Option(help: "One arrival rate in requests per second.")

@@ -65,7 +65,7 @@ struct SimulationRequest {
         if options.policy != nil && options.policies != nil {
             throw ValidationError("give either --policy or --policies, not both")
         }
-        return try policyKinds(options.policy ?? options.policies ?? "vllm,vllm-apc,infercept")
+        return try policyKinds(options.policy ?? options.policies ?? "vllm,vllm-apc,infercept,augserve")
     }
 
     static func policyKinds(_ text: String) throws -> [PolicyKind] {
