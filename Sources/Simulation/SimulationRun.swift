@@ -177,11 +177,14 @@ struct CallReturn: Comparable {
 
 public enum SimulationError: Error, CustomStringConvertible {
     case invariantViolated(phase: String, time: Duration, problems: [String])
+    /// A sweep job produced no result (a bug in the sweep, reported instead of crashing).
+    case missingResult(Int)
 
     public var description: String {
         switch self {
         case .invariantViolated(let phase, let time, let problems):
             "invariant violated after \(phase) at \(time): \(problems.prefix(3).joined(separator: "; "))"
+        case .missingResult(let index): "sweep job \(index) produced no result"
         }
     }
 }

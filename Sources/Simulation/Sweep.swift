@@ -53,7 +53,12 @@ public enum Sweep {
                 progress?("[\(done)/\(jobs.count)] \(policy.label) \(plan.arrivalProcesses[rateIndex].label)")
             }
         }
-        return try results.withLock { all in try jobs.indices.map { try all[$0]!.get() } }
+        return try results.withLock { all in
+            try jobs.indices.map { index in
+                guard let result = all[index] else { throw SimulationError.missingResult(index) }
+                return try result.get()
+            }
+        }
     }
 
     static func runOne(_ plan: SweepPlan, policy: PolicyConfiguration, process: ArrivalProcess, arrivals: [ArrivingRequest]) throws -> SimulationResult {
