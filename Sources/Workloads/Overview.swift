@@ -1,5 +1,9 @@
-// Workloads: what requests arrive and when. The InferCept six-augmentation dataset (shipped in
-// `Data/`, see its README for provenance and license) loaded with the InferCept harness's replay
-// semantics, seeded synthetic generators for tests, and arrival processes (Poisson, and Gamma with
-// a coefficient-of-variation parameter for bursts). Everything random draws from `SeededRandom`,
-// so the same seed gives the same arrivals on every platform.
+// Workloads: what requests arrive and when. `InferCeptDataset` loads InferCept's six-augmentation
+// mixture (shipped in `Data/`, see its README for provenance and license) or a user's file in the
+// same typed JSON form, with the InferCept harness's replay semantics, into a `Workload` of
+// `TraceRequest`s (a prompt, then segments of decoding each ended by an optional `TraceCall`).
+// `SyntheticWorkload` makes small seeded workloads of a few archetypes for tests.
+// `WorkloadSchedule` turns a workload and an `ArrivalProcess` (Poisson, or Gamma with a
+// coefficient of variation for bursts) into a run's `ArrivingRequest` list, drawing traces
+// uniformly with replacement. Every draw goes through `SeededRandom`, so the same seed gives the
+// same schedule on every platform.

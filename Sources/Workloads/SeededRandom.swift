@@ -1,10 +1,14 @@
 import Foundation
 
-/// Deterministic, platform-independent RNG: xoshiro256** seeded through splitmix64. The same seed
-/// gives the same sequence everywhere (Swift's default generator does not).
+/// Deterministic, platform-independent RNG: xoshiro256** seeded through splitmix64.
+///
+/// Swift's `SystemRandomNumberGenerator` cannot be seeded and its algorithm is not specified, so
+/// every draw of a run (arrival gaps, request picks, synthetic sizes) goes through this generator:
+/// the same seed gives the same sequence on every platform and Swift version.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var state: (UInt64, UInt64, UInt64, UInt64)
 
+    /// A generator whose 256-bit state is four splitmix64 outputs of `seed` (never all zero).
     public init(seed: UInt64) {
         var mixer = seed
         func splitmix() -> UInt64 {
@@ -17,26 +21,28 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         state = (splitmix(), splitmix(), splitmix(), splitmix())
     }
 
+    /// The next 64 uniformly distributed bits (xoshiro256**).
     public mutating func next() -> UInt64 {
-        let result = rotate(state.1 &* 5, 7) &* 9
-        let t = state.1 << 17
+        let result = Self.rotate(state.1 &* 5, 7) &* 9
+        let shifted = state.1 << 17
         state.2 ^= state.0
         state.3 ^= state.1
         state.1 ^= state.2
         state.0 ^= state.3
-        state.2 ^= t
-        state.3 = rotate(state.3, 45)
+        state.2 ^= shifted
+        state.3 = Self.rotate(state.3, 45)
         return result
     }
 
-    private func rotate(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+    private static func rotate(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 
-    /// Uniform in [0, 1), 53 bits of precision.
+    /// Uniform in [0, 1), from the top 53 bits.
     public mutating func nextUnitDouble() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
-    /// Exponentially distributed with the given mean.
+    /// Exponentially distributed with the given mean (inverse transform; 0 for a mean ≤ 0 or NaN).
     public mutating func nextExponential(mean: Double) -> Double {
-        -mean * log(1 - nextUnitDouble())
+        guard mean > 0 else { return 0 }
+        return -mean * log(1 - nextUnitDouble())
     }
 
     /// Standard normal (Box–Muller; one value per call, the pair's second value is dropped).
@@ -46,8 +52,11 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
     }
 
-    /// Gamma(shape, scale) by Marsaglia and Tsang; shapes below 1 use the `U^(1/shape)` boost.
+    /// Gamma(shape, scale), mean `shape · scale`, by Marsaglia and Tsang's squeeze method (2000).
+    /// Shapes below 1 draw Gamma(shape + 1) and multiply by `U^(1/shape)`, as they suggest.
+    /// Returns 0 when `shape` or `scale` is not a positive finite number.
     public mutating func nextGamma(shape: Double, scale: Double) -> Double {
+        guard shape > 0, shape.isFinite, scale > 0, scale.isFinite else { return 0 }
         if shape < 1 {
             let boost = pow(max(nextUnitDouble(), .leastNormalMagnitude), 1 / shape)
             return nextGamma(shape: shape + 1, scale: scale) * boost
@@ -61,12 +70,17 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
             } while v <= 0
             v = v * v * v
             let u = nextUnitDouble()
+            // The cheap squeeze accepts ~98% of draws; the log test is exact.
             if u < 1 - 0.0331 * x * x * x * x { return d * v * scale }
             if log(max(u, .leastNormalMagnitude)) < 0.5 * x * x + d * (1 - v + log(v)) { return d * v * scale }
         }
     }
 
-    /// Uniform integer in `0..<upperBound` (0 when `upperBound <= 0`).
+    /// Uniform integer in `0..<upperBound`, or 0 when `upperBound <= 0`.
+    ///
+    /// Reduces 64 bits modulo the bound: the bias is below `upperBound / 2⁶⁴` (under 10⁻¹³ for any
+    /// workload size), far below anything a run can observe, and it keeps the draws of existing
+    /// seeds unchanged.
     public mutating func nextInt(below upperBound: Int) -> Int {
         guard upperBound > 0 else { return 0 }
         return Int(next() % UInt64(upperBound))

@@ -1,6 +1,7 @@
 /// Seeded generators of synthetic augmented requests for tests and what-if runs. Each archetype
-/// mimics one of InferCept's families at a smaller scale.
+/// mimics one family of the InferCept mixture; sizes are drawn uniformly from fixed ranges.
 public enum SyntheticWorkload {
+    /// A family of synthetic requests; its raw value becomes the request's `type`.
     public enum Archetype: String, Sendable, CaseIterable {
         /// Short prompt, several microsecond calculator calls.
         case calculator
@@ -12,10 +13,12 @@ public enum SyntheticWorkload {
         case environment
     }
 
-    /// `count` requests cycling through `archetypes`, sized by seeded draws.
-    public static func make(archetypes: [Archetype] = Archetype.allCases, count: Int, seed: UInt64, contextLimit: Int = 2048) -> Workload {
+    /// `count` requests (none if `count <= 0`) cycling through `types` (every archetype when
+    /// empty), sized by draws from `seed`: the same arguments give the same workload. Prompts and
+    /// outputs stay under 1,800 tokens, so they fit the default 2,048-token context.
+    public static func make(types: [Archetype] = Archetype.allCases, count: Int, seed: UInt64, contextLimit: Int = 2048) -> Workload {
         var random = SeededRandom(seed: seed)
-        let kinds = archetypes.isEmpty ? Archetype.allCases : archetypes
+        let kinds = types.isEmpty ? Archetype.allCases : types
         let requests = (0..<max(0, count)).map { index in
             request(kinds[index % kinds.count], key: "synthetic-\(index)", random: &random, contextLimit: contextLimit)
         }

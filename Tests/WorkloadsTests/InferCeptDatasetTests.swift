@@ -5,10 +5,13 @@ import Workloads
 @Suite struct InferCeptDatasetTests {
     @Test func bundledWorkloadHasTheSixTypes() throws {
         let workload = try InferCeptDataset.bundled()
+        #expect(workload.name == "infercept")
         #expect(workload.requests.count == 397)
         #expect(workload.contextLimit == 2048)
         let counts = Dictionary(uniqueKeysWithValues: workload.typeCounts.map { ($0.type, $0.count) })
         #expect(counts == ["math": 98, "chatbot": 65, "qa": 50, "tts": 65, "ve": 54, "image": 65])
+        #expect(workload.requests.map(\.key) == workload.requests.map(\.key).sorted(), "ordered by key")
+        #expect(Set(workload.requests.map(\.key)).count == 397)
     }
 
     /// The harness's replay quirks: negative returns are 0, 0 s calls that return tokens are calls,
@@ -16,69 +19,79 @@ import Workloads
     @Test func replaySemanticsKeepTheQuirks() throws {
         let workload = try InferCeptDataset.bundled()
         let calls = workload.requests.flatMap { request in request.segments.compactMap { $0.call.map { (request.type, $0) } } }
-        #expect(calls.allSatisfy { $0.1.returnedTokenCount >= 0 })
+        #expect(calls.count == 1841)
+        #expect(calls.allSatisfy { $0.1.returnedTokenCount >= 0 && $0.1.duration >= .zero })
         let zeroDuration = calls.filter { $0.1.duration == .zero }
         #expect(zeroDuration.filter { $0.0 == "math" }.count == 7)
         #expect(zeroDuration.filter { $0.0 == "qa" }.count == 8)
-        #expect(calls.filter { $0.0 == "ve" && $0.1.returnedTokenCount == 0 }.count >= 4)
+        #expect(zeroDuration.allSatisfy { $0.1.returnedTokenCount > 0 })
+        #expect(calls.filter { $0.0 == "ve" && $0.1.returnedTokenCount == 0 }.count == 11, "7 empty returns and the four −2")
         for request in workload.requests {
-            let total = request.segments.reduce(0) { $0 + $1.decodeTokenCount + ($1.call?.returnedTokenCount ?? 0) }
-            #expect(request.maxOutputTokenCount == min(2048, total))
+            #expect(request.maxOutputTokenCount == min(2048, request.decodeTokenCount + request.returnedTokenCount))
             #expect(request.segments.dropLast().allSatisfy { $0.call != nil }, "only the last segment may end without a call")
+            #expect(request.promptTokenCount > 0 && request.promptTokenCount < 2048)
         }
         #expect(workload.requests.filter { $0.type == "ve" }.allSatisfy { $0.promptTokenCount == 1973 })
     }
 
-    /// The call kind rule reproduces `interception_kind` of every row of the dataset's segment table.
-    @Test func callKindsMatchTheSegmentTable() throws {
-        let csvURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/infercept_segments.csv")
-        let rows = try String(contentsOf: csvURL, encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst()
-        var byKey: [String: [Substring]] = [:]
-        for row in rows {
-            let fields = row.split(separator: ",", omittingEmptySubsequences: false)
-            guard fields.count == 10, fields[6] == "1" else { continue }
-            let kind = InferCeptDataset.callKind(type: String(fields[1]), segmentIndex: Int(fields[2]) ?? -1)
-            #expect(kind.name == String(fields[9]), "\(fields[0]) segment \(fields[2])")
-            byKey[String(fields[0]), default: []].append(fields[9])
+    /// Every row of the segment table published with the data: the kind rule gives its
+    /// `interception_kind`, and the loaded traces carry its calls, durations and returned lengths.
+    @Test func loadedTracesMatchTheSegmentTable() throws {
+        let table = try SegmentTable.load()
+        #expect(table.rows.count == 2054)
+        #expect(table.rows.filter { $0.returnedTokenCount < 0 }.map(\.returnedTokenCount) == [-2, -2, -2, -2])
+        for row in table.rows {
+            let expected = row.hasInterception ? InferCeptDataset.callKind(type: row.type, segmentIndex: row.segmentIndex).name : "none"
+            #expect(row.kind == expected, "\(row.key) segment \(row.segmentIndex)")
         }
-        #expect(byKey.values.reduce(0) { $0 + $1.count } == 1841, "2,054 segments, 213 without a call")
         let workload = try InferCeptDataset.bundled()
-        for request in workload.requests.prefix(50) {
-            let kinds = request.segments.compactMap { $0.call?.kind.name }
-            #expect(kinds == (byKey[request.key] ?? []).map(String.init), "\(request.key)")
+        #expect(Set(workload.requests.map(\.key)) == Set(table.rows.map(\.key)))
+        for request in workload.requests {
+            let rows = table.rows.filter { $0.key == request.key }
+            let calls = request.segments.compactMap(\.call)
+            let callRows = rows.filter(\.hasInterception)
+            #expect(calls.map(\.kind.name) == callRows.map(\.kind), "\(request.key)")
+            #expect(calls.map(\.returnedTokenCount) == callRows.map { max(0, $0.returnedTokenCount) })
+            #expect(zip(calls, callRows).allSatisfy { abs(Self.seconds($0.duration) - $1.seconds) <= 1e-8 * max(1, $1.seconds) })
+            #expect(request.promptTokenCount == rows.first?.promptTokenCount)
+            #expect(request.decodeTokenCount == rows.reduce(0) { $0 + $1.completionTokenCount })
         }
     }
 
-    @Test func malformedFilesGiveErrorsNamingFileAndField() throws {
-        func load(_ text: String) -> WorkloadError? {
-            let url = FileManager.default.temporaryDirectory.appendingPathComponent("wl-\(UUID().uuidString).json")
-            try? text.write(to: url, atomically: true, encoding: .utf8)
-            do {
-                _ = try InferCeptDataset.load(contentsOf: url)
-                return nil
-            } catch { return error }
-        }
-        #expect(load("{\"requests\": {\"x\": ")?.description.contains("not valid JSON") == true)
-        #expect(load("[1, 2]")?.description.contains("\"requests\"") == true)
-        #expect(load("{\"requests\": {}}")?.description.contains("no requests") == true)
-        let badType = load(#"{"requests": {"k": {"segments": [{"prompt_tokens": 3, "completion_tokens": 1}]}}}"#)
-        #expect(badType?.description.contains("\"k\" field type") == true)
-        let badCount = load(#"{"requests": {"k": {"type": "qa", "segments": [{"prompt_tokens": 3, "completion_tokens": "many"}]}}}"#)
-        #expect(badCount?.description.contains("segments[0].completion_tokens = many") == true)
-        let badTime = load(#"{"requests": {"k": {"type": "qa", "segments": [{"prompt_tokens": 3, "completion_tokens": 1, "api_time": -1, "api_token_length": 3}, {"prompt_tokens": 3, "completion_tokens": 1}]}}}"#)
-        #expect(badTime?.description.contains("api_time = -1") == true)
-        let missing = try? InferCeptDataset.load(contentsOf: URL(fileURLWithPath: "/nonexistent/file.json"))
-        #expect(missing == nil)
-    }
-
-    /// A segment whose call takes 0 s and returns nothing is no call: its decodes join the next segment.
+    /// A 0 s call returning nothing is no call: its decodes join the next segment.
     @Test func zeroZeroCallsAreNotCalls() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("wl-\(UUID().uuidString).json")
-        try #"{"requests": {"k": {"type": "qa", "segments": [{"prompt_tokens": 5, "completion_tokens": 4, "api_time": 0, "api_token_length": 0}, {"prompt_tokens": 9, "completion_tokens": 6, "api_time": 0, "api_token_length": 2}, {"prompt_tokens": 17, "completion_tokens": 3}]}}}"#
-            .write(to: url, atomically: true, encoding: .utf8)
-        let request = try #require(try InferCeptDataset.load(contentsOf: url).requests.first)
-        #expect(request.segments.map(\.decodeTokenCount) == [10, 3])
-        #expect(request.segments[0].call?.duration == .zero && request.segments[0].call?.returnedTokenCount == 2)
-        #expect(request.maxOutputTokenCount == 15)
+        let workload = try Self.parse(#"""
+            {"requests": {"k": {"type": "qa", "segments": [
+              {"prompt_tokens": 5, "completion_tokens": 4, "api_time": 0, "api_token_length": 0},
+              {"prompt_tokens": 9, "completion_tokens": 6, "api_time": 0, "api_token_length": 2},
+              {"prompt_tokens": 17, "completion_tokens": 3, "api_time": 1.5, "api_token_length": -2},
+              {"prompt_tokens": 20, "completion_tokens": 1, "api_time": 0, "api_token_length": -2}]}}}
+            """#)
+        let request = try #require(workload.requests.first)
+        #expect(request.segments.map(\.decodeTokenCount) == [10, 3, 1])
+        #expect(request.segments[0].call == TraceCall(kind: .wikipedia, duration: .zero, returnedTokenCount: 2))
+        #expect(request.segments[1].call == TraceCall(kind: .wikipedia, duration: .milliseconds(1500), returnedTokenCount: 0))
+        #expect(request.segments[2].call == nil, "the last 0 s / −2 call is no call")
+        #expect(request.maxOutputTokenCount == 16)
+        #expect(request.promptTokenCount == 5)
+    }
+
+    @Test func outputLimitIsCappedAtTheContextLimit() throws {
+        let workload = try Self.parse(#"""
+            {"requests": {"a": {"type": "chatbot", "segments": [
+              {"prompt_tokens": 100, "completion_tokens": 1500, "api_time": 30, "api_token_length": 900},
+              {"completion_tokens": 10}]}}}
+            """#)
+        let request = try #require(workload.requests.first)
+        #expect(request.maxOutputTokenCount == 2048)
+        #expect(request.segments.first?.call?.kind == .humanFollowup)
+    }
+
+    static func parse(_ text: String) throws(WorkloadError) -> Workload {
+        try InferCeptDataset.parse(Data(text.utf8), file: "test.json")
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 }
