@@ -1,11 +1,15 @@
 import Foundation
 
-/// Deterministic number formatting for reports: no locale, no exponent, fixed rounding.
+/// Deterministic number formatting for reports: fixed decimals, '.' as the separator whatever the
+/// locale, no exponent, no grouping.
 public enum Format {
-    /// Up to `decimals` decimals with trailing zeros trimmed; non-finite values print as 0.
+    /// `value` rounded to `decimals` places (0...15) with trailing zeros trimmed: `0.1 + 0.2` →
+    /// `0.3`, `2.0` → `2`. Non-finite values print as 0 and negative zero as 0.
     public static func number(_ value: Double, decimals: Int = 6) -> String {
         guard value.isFinite else { return "0" }
-        var text = String(format: "%.\(decimals)f", value)
+        let places = min(max(decimals, 0), 15)
+        // `String(format:)` without a locale formats in the POSIX locale.
+        var text = String(format: "%.\(places)f", value)
         if text.contains(".") {
             while text.hasSuffix("0") { text.removeLast() }
             if text.hasSuffix(".") { text.removeLast() }

@@ -1,6 +1,5 @@
-/// A JSON document with ordered object keys and deterministic rendering, so the same report
-/// renders to the same bytes every time (Foundation's encoder guarantees neither key order nor
-/// number formatting across platforms).
+/// A JSON value built by hand (report configurations). It encodes through `Encodable` into the
+/// JSON report, and `rendered()` prints it on its own with its members in the given order.
 public indirect enum JSONValue: Sendable, Equatable {
     case object([(String, JSONValue)])
     case array([JSONValue])
@@ -12,7 +11,8 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.rendered() == rhs.rendered() }
 
-    /// Pretty-printed with two-space indentation and a trailing newline.
+    /// Pretty-printed with two-space indentation, members in their given order, numbers through
+    /// `Format.number` (6 decimals at most), and a trailing newline.
     public func rendered() -> String {
         var output = ""
         write(to: &output, indent: 0)
@@ -69,12 +69,32 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
 }
 
-extension ReportValue {
-    var json: JSONValue {
+extension JSONValue: Encodable {
+    /// Objects keep their members (a `.sortedKeys` encoder sorts them), numbers in shortest
+    /// round-trip form, non-finite numbers as null.
+    public func encode(to encoder: any Encoder) throws {
         switch self {
-        case .text(let text): .string(text)
-        case .integer(let value): .integer(value)
-        case .number(let value): .number(value)
+        case .object(let members):
+            var container = encoder.container(keyedBy: JSONKey.self)
+            for (name, value) in members { try container.encode(value, forKey: JSONKey(name)) }
+        case .array(let items):
+            var container = encoder.unkeyedContainer()
+            for item in items { try container.encode(item) }
+        case .string(let text):
+            var container = encoder.singleValueContainer()
+            try container.encode(text)
+        case .number(let value):
+            var container = encoder.singleValueContainer()
+            if value.isFinite { try container.encode(value) } else { try container.encodeNil() }
+        case .integer(let value):
+            var container = encoder.singleValueContainer()
+            try container.encode(value)
+        case .bool(let value):
+            var container = encoder.singleValueContainer()
+            try container.encode(value)
+        case .null:
+            var container = encoder.singleValueContainer()
+            try container.encodeNil()
         }
     }
 }

@@ -1,22 +1,37 @@
-/// One request's life as measured: arrival, first token, finish, and what it cost.
+/// One request's life as measured: arrival, first token, finish, and what it cost. All times
+/// are measured from the same origin (the start of the run).
 public struct RequestRecord: Sendable, Equatable, Codable {
+    /// The engine's id of the request.
     public var requestID: UInt64
+    /// The request's class (the workload type, e.g. `math`), for per-type breakdowns.
     public var type: String
+    /// When the request arrived.
     public var arrival: Duration
+    /// When its first generated token was produced; nil if it never produced one.
     public var firstTokenAt: Duration?
-    /// Nil if the request did not finish (aborted, or still running when the run ended).
+    /// When it finished; nil if it did not (aborted, or still running when the run ended).
     public var finishedAt: Duration?
+    /// Tokens of the prompt.
     public var promptTokenCount: Int
+    /// Tokens the model generated.
     public var generatedTokenCount: Int
+    /// Tokens the calls returned (appended to the context; they count as output).
     public var returnedTokenCount: Int
+    /// Interceptions the request went through.
     public var callCount: Int
+    /// Σ call durations (excluded from the normalized latency).
     public var totalCallDuration: Duration
-    /// Total time spent waiting for admission or swap-in, over every episode.
+    /// Total time spent waiting for admission: the first admission and every re-admission
+    /// (after a discard, a preemption or a swap-out).
     public var queueingDelay: Duration
+    /// Times the request was preempted.
     public var preemptionCount: Int
+    /// Tokens whose KV cache was computed again after being dropped.
     public var recomputedTokenCount: Int
+    /// Bytes of KV cache moved between device and host (out and in).
     public var swappedBytes: Int64
 
+    /// A record with every field given.
     public init(
         requestID: UInt64, type: String, arrival: Duration, firstTokenAt: Duration?, finishedAt: Duration?,
         promptTokenCount: Int, generatedTokenCount: Int, returnedTokenCount: Int, callCount: Int,
@@ -41,6 +56,7 @@ public struct RequestRecord: Sendable, Equatable, Codable {
 
     /// Time to first token: first generated token − arrival (includes queueing).
     public var ttft: Duration? { firstTokenAt.map { $0 - arrival } }
+    /// Finish − arrival; nil if unfinished.
     public var endToEndLatency: Duration? { finishedAt.map { $0 - arrival } }
     /// Generated plus returned tokens, as InferCept's harness counts output.
     public var outputTokenCount: Int { generatedTokenCount + returnedTokenCount }
@@ -49,5 +65,6 @@ public struct RequestRecord: Sendable, Equatable, Codable {
         guard let e2e = endToEndLatency, outputTokenCount > 0 else { return nil }
         return (e2e - totalCallDuration) / outputTokenCount
     }
+    /// Whether the request finished.
     public var isFinished: Bool { finishedAt != nil }
 }

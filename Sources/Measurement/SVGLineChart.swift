@@ -1,10 +1,13 @@
-import Foundation
-
-/// A standalone SVG line chart: axes with round-number ticks, one coloured line per series,
-/// markers, and a legend. Used for the comparison report's figures.
+/// A standalone SVG line chart: a title, axes with round-numbered ticks and grid lines, one line
+/// per series in a distinct colour (dashed once the palette repeats), optional point markers, a
+/// legend, and an optional logarithmic y axis. The output is a well-formed XML document; the same
+/// chart always renders to the same text.
 public struct SVGLineChart: Sendable {
+    /// One named line.
     public struct Series: Sendable {
+        /// The legend entry.
         public var name: String
+        /// The points, drawn in order; non-finite ones (and y ≤ 0 on a log axis) are skipped.
         public var points: [(x: Double, y: Double)]
         public init(name: String, points: [(x: Double, y: Double)]) {
             self.name = name
@@ -16,119 +19,123 @@ public struct SVGLineChart: Sendable {
     public var xLabel: String
     public var yLabel: String
     public var series: [Series]
+    /// A log₁₀ y axis (for quantities spanning decades, such as TTFT under overload).
+    public var logarithmicY: Bool
     /// Draw point markers (off for dense time series).
     public var showsMarkers = true
+    /// Size of the whole picture, in SVG user units.
     public var width = 780.0
     public var height = 420.0
 
-    public init(title: String, xLabel: String, yLabel: String, series: [Series]) {
+    /// A chart of `series`; the y axis is linear and includes 0 unless `logarithmicY`.
+    public init(title: String, xLabel: String, yLabel: String, series: [Series], logarithmicY: Bool = false) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
         self.series = series
+        self.logarithmicY = logarithmicY
     }
 
+    /// Ten colours that stay distinguishable (Tableau's categorical palette).
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"]
-    private let margin = (left: 70.0, right: 210.0, top: 40.0, bottom: 55.0)
+    private static let margin = (left: 75.0, right: 210.0, top: 40.0, bottom: 55.0)
 
+    /// The SVG document.
     public func render() -> String {
-        let all = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
-        let xTicks = Self.ticks(low: all.map(\.x).min() ?? 0, high: all.map(\.x).max() ?? 1)
-        let yTicks = Self.ticks(low: min(0, all.map(\.y).min() ?? 0), high: all.map(\.y).max() ?? 1)
-        let plot = Plot(
-            x0: margin.left, y0: margin.top, width: width - margin.left - margin.right,
-            height: height - margin.top - margin.bottom, xRange: (xTicks.first ?? 0, xTicks.last ?? 1),
-            yRange: (yTicks.first ?? 0, yTicks.last ?? 1))
-        var svg = """
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
-            <rect width="100%" height="100%" fill="white"/>
-            <text x="\(f(width / 2))" y="22" text-anchor="middle" font-size="15">\(escape(title))</text>
-
-            """
-        svg += axes(plot, xTicks: xTicks, yTicks: yTicks)
+        let points = series.flatMap(\.points)
+        let frame = ChartFrame(
+            x0: Self.margin.left, y0: Self.margin.top,
+            width: max(width - Self.margin.left - Self.margin.right, 10), height: max(height - Self.margin.top - Self.margin.bottom, 10),
+            xAxis: ChartAxis(covering: points.map(\.x), logarithmic: false),
+            yAxis: ChartAxis(covering: points.map(\.y), logarithmic: logarithmicY, includesZero: true))
+        var svg = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        svg += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"\(f(height))\" "
+            + "viewBox=\"0 0 \(f(width)) \(f(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
+        svg += "<title>\(escaped(title))</title>\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        svg += "<text x=\"\(f(width / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">\(escaped(title))</text>\n"
+        svg += axes(frame)
         for (index, line) in series.enumerated() {
-            svg += draw(line, color: Self.palette[index % Self.palette.count], plot: plot)
-            svg += legendEntry(line.name, index: index, color: Self.palette[index % Self.palette.count])
+            svg += draw(line, style: Self.style(index), frame: frame)
+            svg += legendEntry(line.name, index: index, style: Self.style(index))
         }
         return svg + "</svg>\n"
     }
 
-    private func axes(_ plot: Plot, xTicks: [Double], yTicks: [Double]) -> String {
-        var svg = "<g stroke=\"#999\" stroke-width=\"1\">\n"
-        for tick in yTicks {
-            let y = plot.y(tick)
-            svg += "<line x1=\"\(f(plot.x0))\" y1=\"\(f(y))\" x2=\"\(f(plot.x0 + plot.width))\" y2=\"\(f(y))\" stroke=\"#eee\"/>\n"
+    /// Colour and dash pattern of the `index`-th series.
+    static func style(_ index: Int) -> (color: String, dash: String) {
+        let dashes = ["", " stroke-dasharray=\"6 3\"", " stroke-dasharray=\"2 3\""]
+        return (palette[index % palette.count], dashes[(index / palette.count) % dashes.count])
+    }
+
+    private func axes(_ frame: ChartFrame) -> String {
+        let bottom = frame.y0 + frame.height, right = frame.x0 + frame.width
+        var svg = "<g stroke=\"#eee\" stroke-width=\"1\">\n"
+        for tick in frame.yAxis.ticks { svg += line(frame.x0, frame.y(tick), right, frame.y(tick)) }
+        svg += "</g>\n<g stroke=\"#999\" stroke-width=\"1\">\n" + line(frame.x0, bottom, right, bottom) + line(frame.x0, frame.y0, frame.x0, bottom) + "</g>\n"
+        for tick in frame.xAxis.ticks {
+            svg += "<text x=\"\(f(frame.x(tick)))\" y=\"\(f(bottom + 18))\" text-anchor=\"middle\">\(frame.xAxis.label(tick))</text>\n"
         }
-        svg += "<line x1=\"\(f(plot.x0))\" y1=\"\(f(plot.y0 + plot.height))\" x2=\"\(f(plot.x0 + plot.width))\" y2=\"\(f(plot.y0 + plot.height))\"/>\n"
-        svg += "<line x1=\"\(f(plot.x0))\" y1=\"\(f(plot.y0))\" x2=\"\(f(plot.x0))\" y2=\"\(f(plot.y0 + plot.height))\"/>\n</g>\n"
-        for tick in xTicks {
-            svg += "<text x=\"\(f(plot.x(tick)))\" y=\"\(f(plot.y0 + plot.height + 18))\" text-anchor=\"middle\">\(Self.label(tick))</text>\n"
+        for tick in frame.yAxis.ticks {
+            svg += "<text x=\"\(f(frame.x0 - 8))\" y=\"\(f(frame.y(tick) + 4))\" text-anchor=\"end\">\(frame.yAxis.label(tick))</text>\n"
         }
-        for tick in yTicks {
-            svg += "<text x=\"\(f(plot.x0 - 8))\" y=\"\(f(plot.y(tick) + 4))\" text-anchor=\"end\">\(Self.label(tick))</text>\n"
-        }
-        svg += "<text x=\"\(f(plot.x0 + plot.width / 2))\" y=\"\(f(height - 12))\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
-        svg += "<text transform=\"translate(16 \(f(plot.y0 + plot.height / 2))) rotate(-90)\" text-anchor=\"middle\">\(escape(yLabel))</text>\n"
+        svg += "<text x=\"\(f(frame.x0 + frame.width / 2))\" y=\"\(f(height - 12))\" text-anchor=\"middle\">\(escaped(xLabel))</text>\n"
+        let yLabelText = logarithmicY ? yLabel + " (log scale)" : yLabel
+        svg += "<text transform=\"translate(16 \(f(frame.y0 + frame.height / 2))) rotate(-90)\" text-anchor=\"middle\">\(escaped(yLabelText))</text>\n"
         return svg
     }
 
-    private func draw(_ line: Series, color: String, plot: Plot) -> String {
-        let points = line.points.filter { $0.x.isFinite && $0.y.isFinite }
-        guard !points.isEmpty else { return "" }
-        let path = points.map { "\(f(plot.x($0.x))),\(f(plot.y($0.y)))" }.joined(separator: " ")
-        var svg = "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(path)\"/>\n"
+    private func draw(_ series: Series, style: (color: String, dash: String), frame: ChartFrame) -> String {
+        let positions = series.points.compactMap { point -> (Double, Double)? in
+            guard point.x.isFinite, frame.xAxis.position(point.x) != nil, frame.yAxis.position(point.y) != nil else { return nil }
+            return (frame.x(point.x), frame.y(point.y))
+        }
+        guard !positions.isEmpty else { return "" }
+        let path = positions.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " ")
+        var svg = "<polyline fill=\"none\" stroke=\"\(style.color)\" stroke-width=\"2\"\(style.dash) points=\"\(path)\"/>\n"
         if showsMarkers {
-            for point in points {
-                svg += "<circle cx=\"\(f(plot.x(point.x)))\" cy=\"\(f(plot.y(point.y)))\" r=\"3\" fill=\"\(color)\"/>\n"
+            for position in positions {
+                svg += "<circle cx=\"\(f(position.0))\" cy=\"\(f(position.1))\" r=\"3\" fill=\"\(style.color)\"/>\n"
             }
         }
         return svg
     }
 
-    private func legendEntry(_ name: String, index: Int, color: String) -> String {
-        let x = width - margin.right + 15, y = margin.top + 10 + Double(index) * 20
-        return "<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(x + 20))\" y2=\"\(f(y))\" stroke=\"\(color)\" stroke-width=\"3\"/>\n"
-            + "<text x=\"\(f(x + 26))\" y=\"\(f(y + 4))\">\(escape(name))</text>\n"
+    private func legendEntry(_ name: String, index: Int, style: (color: String, dash: String)) -> String {
+        let x = width - Self.margin.right + 15, y = Self.margin.top + 10 + Double(index) * 20
+        return "<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(x + 20))\" y2=\"\(f(y))\" stroke=\"\(style.color)\" stroke-width=\"3\"\(style.dash)/>\n"
+            + "<text x=\"\(f(x + 26))\" y=\"\(f(y + 4))\">\(escaped(name))</text>\n"
     }
 
-    /// About five round-numbered ticks (steps of 1, 2 or 5 × 10ⁿ) covering `low...high`.
-    static func ticks(low: Double, high: Double) -> [Double] {
-        let span = high > low ? high - low : max(abs(high), 1)
-        let raw = span / 5
-        let magnitude = pow(10, (log10(raw)).rounded(.down))
-        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? magnitude * 10
-        let start = (low / step).rounded(.down) * step
-        var ticks: [Double] = []
-        var value = start
-        let top = high > low ? high : low + span
-        while ticks.count < 50 {
-            ticks.append(value)
-            if value >= top - step * 1e-9 { break }
-            value += step
-        }
-        return ticks.count >= 2 ? ticks : [start, start + step]
+    private func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double) -> String {
+        "<line x1=\"\(f(x1))\" y1=\"\(f(y1))\" x2=\"\(f(x2))\" y2=\"\(f(y2))\"/>\n"
     }
 
-    static func label(_ value: Double) -> String { Format.number(value, decimals: 3) }
     private func f(_ value: Double) -> String { Format.number(value, decimals: 1) }
-    private func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+
+    /// Text safe inside an element or a double-quoted attribute; control characters XML 1.0
+    /// forbids are dropped.
+    private func escaped(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "\t", "\n", "\r": result += " "
+            case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF: continue
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
     }
 }
 
-/// Maps data coordinates to the plot area.
-private struct Plot {
+/// The plot area of a chart and the mapping from data to picture coordinates.
+private struct ChartFrame {
     let x0: Double, y0: Double, width: Double, height: Double
-    let xRange: (Double, Double), yRange: (Double, Double)
+    let xAxis: ChartAxis, yAxis: ChartAxis
 
-    func x(_ value: Double) -> Double {
-        let span = xRange.1 - xRange.0
-        return x0 + (span > 0 ? (value - xRange.0) / span : 0.5) * width
-    }
-
-    func y(_ value: Double) -> Double {
-        let span = yRange.1 - yRange.0
-        return y0 + height - (span > 0 ? (value - yRange.0) / span : 0.5) * height
-    }
+    func x(_ value: Double) -> Double { x0 + (xAxis.position(value) ?? 0) * width }
+    func y(_ value: Double) -> Double { y0 + height - (yAxis.position(value) ?? 0) * height }
 }
