@@ -1,14 +1,22 @@
 /// A JSON value built by hand (report configurations). It encodes through `Encodable` into the
 /// JSON report, and `rendered()` prints it on its own with its members in the given order.
 public indirect enum JSONValue: Sendable, Equatable {
+    /// Members in order (a name may repeat; encoders keep the last).
     case object([(String, JSONValue)])
+    /// Items in order.
     case array([JSONValue])
+    /// Text.
     case string(String)
+    /// A number; non-finite ones encode as null.
     case number(Double)
+    /// An exact integer.
     case integer(Int64)
+    /// `true` or `false`.
     case bool(Bool)
+    /// `null`.
     case null
 
+    /// Equal when they render to the same text.
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.rendered() == rhs.rendered() }
 
     /// Pretty-printed with two-space indentation, members in their given order, numbers through

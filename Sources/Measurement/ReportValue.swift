@@ -1,7 +1,10 @@
 /// One cell of a report row.
 public enum ReportValue: Sendable, Equatable {
+    /// A label (policy, preset, workload).
     case text(String)
+    /// A count.
     case integer(Int64)
+    /// A measured value (seconds, rates, fractions).
     case number(Double)
 
     /// Locale-independent text for CSV: integers as they are, numbers with up to 6 decimals and

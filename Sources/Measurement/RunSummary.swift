@@ -15,8 +15,11 @@
 public struct RunSummary: Sendable, Equatable, Codable {
     /// A named value the producer adds to the row (KV utilisation, token budget, predictor error).
     public struct Extra: Sendable, Equatable, Codable {
+        /// The column name.
         public var name: String
+        /// The value (finite).
         public var value: Double
+        /// A named extra value.
         public init(name: String, value: Double) {
             self.name = name
             self.value = value

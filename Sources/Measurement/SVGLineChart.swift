@@ -9,22 +9,28 @@ public struct SVGLineChart: Sendable {
         public var name: String
         /// The points, drawn in order; non-finite ones (and y ≤ 0 on a log axis) are skipped.
         public var points: [(x: Double, y: Double)]
+        /// A series named `name` through `points`.
         public init(name: String, points: [(x: Double, y: Double)]) {
             self.name = name
             self.points = points
         }
     }
 
+    /// The heading above the plot.
     public var title: String
+    /// The x-axis caption (with its unit).
     public var xLabel: String
+    /// The y-axis caption (with its unit).
     public var yLabel: String
+    /// The lines, in legend order.
     public var series: [Series]
     /// A log₁₀ y axis (for quantities spanning decades, such as TTFT under overload).
     public var logarithmicY: Bool
     /// Draw point markers (off for dense time series).
     public var showsMarkers = true
-    /// Size of the whole picture, in SVG user units.
+    /// Width of the whole picture, in SVG user units.
     public var width = 780.0
+    /// Height of the whole picture, in SVG user units.
     public var height = 420.0
 
     /// A chart of `series`; the y axis is linear and includes 0 unless `logarithmicY`.

@@ -25,11 +25,13 @@ public struct SampleStatistics: Sendable, Equatable, Codable {
 
     private enum CodingKeys: String, CodingKey { case values }
 
+    /// Reads `{"values": […]}` (re-sorted and filtered, so the invariants hold).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(try container.decode([Double].self, forKey: .values))
     }
 
+    /// Writes `{"values": […]}`, ascending.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(sortedValues, forKey: .values)

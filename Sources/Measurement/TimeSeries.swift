@@ -7,6 +7,7 @@ public struct TimeSeries: Sendable, Equatable, Codable {
         public var time: Double
         /// The quantity, in the series' `unit`.
         public var value: Double
+        /// A sample of `value` at `time` seconds.
         public init(time: Double, value: Double) {
             self.time = time
             self.value = value

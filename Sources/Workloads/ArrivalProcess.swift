@@ -4,7 +4,9 @@
 /// sets the coefficient of variation: CV 1 is Poisson again, CV 2 and 4 give the bursts of the
 /// comparison report's bursty runs (shape `k = 1/CV²`, scale `1/(rate·k)`).
 public enum ArrivalProcess: Sendable, Equatable, Hashable {
+    /// Exponential gaps with mean `1 / ratePerSecond`.
     case poisson(ratePerSecond: Double)
+    /// Gamma gaps with mean `1 / ratePerSecond` and the given coefficient of variation.
     case gamma(ratePerSecond: Double, coefficientOfVariation: Double)
 
     /// The largest accepted rate, requests per second.
