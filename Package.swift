@@ -42,7 +42,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ServingCoreTests", dependencies: ["ServingCore"]),
-        .testTarget(name: "WorkloadsTests", dependencies: ["Workloads"]),
+        .testTarget(name: "WorkloadsTests", dependencies: ["Workloads"], exclude: ["Fixtures"]),
         .testTarget(name: "MeasurementTests", dependencies: ["Measurement"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ServingCore", "Workloads", "Measurement"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles"]),
