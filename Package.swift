@@ -5,10 +5,16 @@ import PackageDescription
 /// and friends lower to a library call per lane. Guarded by architecture so the package
 /// still builds elsewhere (haswell = AVX2 + FMA + F16C, present on every x86 server since 2015).
 #if arch(x86_64)
-let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+let targetCPU: [String] = ["-target-cpu", "haswell"]
 #else
-let kernelFlags: [SwiftSetting] = []
+let targetCPU: [String] = []
 #endif
+/// The kernels are optimized even in debug builds: unoptimized SIMD code is 100× slower, which
+/// would make the real-model tests take minutes.
+let kernelFlags: [SwiftSetting] = [
+    .unsafeFlags(targetCPU),
+    .unsafeFlags(["-O"], .when(configuration: .debug)),
+]
 
 let package = Package(
     name: "AugServe",
