@@ -61,12 +61,17 @@ import Testing
         #expect(predictor.predict(spec).bucket == HistoryPredictor.defaultBucket)
         #expect(predictor.predictCall(name: "calculator", requestClass: "math", truth: nil) == HistoryPredictor.defaultCall)
         // Another class's history is the global fallback until "math" has 3 observations.
-        for _ in 0..<5 { predictor.observeFinished(requestClass: "chat", generatedTokenCount: 40, callCount: 0) }
+        for _ in 0..<5 { predictor.observeFinished(requestClass: "chat", promptTokenCount: 3, generatedTokenCount: 40, callCount: 0) }
         #expect(predictor.predict(spec).bucket == OutputLengthBuckets.bucket(of: 40))
-        for _ in 0..<3 { predictor.observeFinished(requestClass: "math", generatedTokenCount: 600, callCount: 3) }
+        for _ in 0..<3 { predictor.observeFinished(requestClass: "math", promptTokenCount: 3000, generatedTokenCount: 600, callCount: 3) }
         let warm = predictor.predict(spec)
         #expect(warm.bucket == OutputLengthBuckets.bucket(of: 600) && warm.decodeTokenCount == 896)
         #expect(warm.calls.count == 3)
+        // Three short-prompt "math" requests refine the class for prompts of that length only.
+        for _ in 0..<3 { predictor.observeFinished(requestClass: "math", promptTokenCount: 3, generatedTokenCount: 50, callCount: 1) }
+        #expect(predictor.predict(spec).bucket == OutputLengthBuckets.bucket(of: 50))
+        let longPrompt = RequestSpec(promptTokens: Array(repeating: 1, count: 3000), maxOutputTokenCount: 100, requestClass: "math")
+        #expect(predictor.predict(longPrompt).bucket == OutputLengthBuckets.bucket(of: 600))
         // Per-tool statistics: the mean of what was seen.
         predictor.observeCall(name: "calculator", requestClass: "math", duration: .milliseconds(1), returnedTokenCount: 20)
         predictor.observeCall(name: "calculator", requestClass: "math", duration: .milliseconds(3), returnedTokenCount: 30)

@@ -97,6 +97,7 @@ extension AugServePolicy {
         guard request.state != .finished(.aborted), let state = Self.state(of: request) else { return }
         recordFinishedAccuracy(predicted: state.prediction, generatedTokenCount: request.generatedCount)
         predictor.observeFinished(
-            requestClass: request.spec.requestClass, generatedTokenCount: request.generatedCount, callCount: request.callCount)
+            requestClass: request.spec.requestClass, promptTokenCount: request.promptCount,
+            generatedTokenCount: request.generatedCount, callCount: request.callCount)
     }
 }

@@ -1,6 +1,7 @@
 /// Online statistics (SPEC §5, the default predictor): per tool, the mean call duration and
-/// returned length; per request class, a histogram of output lengths (median bucket) and the mean
-/// number of calls and their durations. Means are exponentially weighted once warm (`α = 0.05`),
+/// returned length; per request class — refined by the prompt's length (power-of-two bins) once
+/// that refinement has seen enough requests — a histogram of output lengths (median bucket) and the
+/// mean number of calls and their durations. Means are exponentially weighted once warm (`α = 0.05`),
 /// so the predictor follows drift. Cold start falls back to statistics over every class, then to
 /// fixed defaults (1 s calls returning 16 tokens, 256–512 generated tokens).
 final class HistoryPredictor: Predictor {
@@ -14,8 +15,15 @@ final class HistoryPredictor: Predictor {
     private var classes: [String: ClassStatistics] = [:]
     private var global = ClassStatistics()
 
+    /// The class refined by prompt length: `class#⌊log2(prompt)⌋`.
+    static func refinedClass(_ requestClass: String, promptTokenCount: Int) -> String {
+        "\(requestClass)#\(Int.bitWidth - max(1, promptTokenCount).leadingZeroBitCount)"
+    }
+
     func predict(_ spec: RequestSpec) -> RequestPrediction {
-        let stats = classes[spec.requestClass].flatMap { $0.finished >= warmUpCount ? $0 : nil }
+        let refined = Self.refinedClass(spec.requestClass, promptTokenCount: spec.promptTokens.count)
+        let stats = classes[refined].flatMap { $0.finished >= warmUpCount ? $0 : nil }
+            ?? classes[spec.requestClass].flatMap { $0.finished >= warmUpCount ? $0 : nil }
             ?? (global.finished > 0 ? global : nil)
         guard let stats else {
             return RequestPrediction(
@@ -42,8 +50,10 @@ final class HistoryPredictor: Predictor {
         global.calls.add(duration: duration, returned: returnedTokenCount)
     }
 
-    func observeFinished(requestClass: String, generatedTokenCount: Int, callCount: Int) {
+    func observeFinished(requestClass: String, promptTokenCount: Int, generatedTokenCount: Int, callCount: Int) {
         classes[requestClass, default: ClassStatistics()].addFinished(generated: generatedTokenCount, calls: callCount)
+        classes[Self.refinedClass(requestClass, promptTokenCount: promptTokenCount), default: ClassStatistics()]
+            .addFinished(generated: generatedTokenCount, calls: callCount)
         global.addFinished(generated: generatedTokenCount, calls: callCount)
     }
 }

@@ -16,5 +16,5 @@ final class OraclePredictor: Predictor {
     }
 
     func observeCall(name: String, requestClass: String, duration: Duration, returnedTokenCount: Int) {}
-    func observeFinished(requestClass: String, generatedTokenCount: Int, callCount: Int) {}
+    func observeFinished(requestClass: String, promptTokenCount: Int, generatedTokenCount: Int, callCount: Int) {}
 }

@@ -34,7 +34,7 @@ protocol Predictor: AnyObject {
     /// A call that just started, by tool name; `truth` is the scripted call when replaying a trace.
     func predictCall(name: String, requestClass: String, truth: ScriptedCall?) -> CallPrediction
     func observeCall(name: String, requestClass: String, duration: Duration, returnedTokenCount: Int)
-    func observeFinished(requestClass: String, generatedTokenCount: Int, callCount: Int)
+    func observeFinished(requestClass: String, promptTokenCount: Int, generatedTokenCount: Int, callCount: Int)
 }
 
 /// How far predictions were from what happened, over a run (SPEC §5: reported in every run).
