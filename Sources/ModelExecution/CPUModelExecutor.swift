@@ -1,71 +1,98 @@
 import ServingCore
 import Transformer
 
-/// A plan the executor cannot run.
-public enum ExecutorError: Error, Equatable, CustomStringConvertible, Sendable {
-    case blockOutOfRange(Int)
-    case hostSlotOutOfRange(Int)
-    case forward(TransformerError)
-
-    public var description: String {
-        switch self {
-        case .blockOutOfRange(let block): "plan refers to device block \(block), outside the KV pool"
-        case .hostSlotOutOfRange(let slot): "plan refers to host slot \(slot), outside the swap area"
-        case .forward(let error): "\(error)"
-        }
-    }
-}
-
-/// Runs batch plans on the CPU transformer over a paged KV cache it owns.
+/// Runs the engine core's batch plans on the CPU transformer, over a paged KV cache whose
+/// blocks are the core's `BlockID`s and a host area whose slots are its `HostSlotID`s.
+///
+/// One `execute` call: validate the whole plan (block ids, table lengths, positions, sampling
+/// parameters) and throw before touching anything if it is bad; copy swap-outs, then swap-ins;
+/// run every sequence as one mixed batch; sample one token for each sequence that asks, in plan
+/// order; report the measured wall-clock duration. The executor keeps no per-request state —
+/// everything a step needs is in the plan and the cache — so released requests need no work.
 public final class CPUModelExecutor: ModelExecutor {
     public let model: LlamaModel
     public let cache: PagedKVCache
     let forward: ForwardPass
+    private var sampler = Sampler()
+    private var batch: [BatchSequence] = []
+
     public var deviceBlockCount: Int { cache.blockCount }
     public var blockSize: Int { cache.blockSize }
 
-    public init(model: LlamaModel, deviceBlockCount: Int, blockSize: Int = 16, hostBlockCount: Int = 0, threads: Int = 2) throws(TransformerError) {
+    /// An executor with `deviceBlockCount` KV blocks of `blockSize` positions, `hostBlockCount`
+    /// host slots for swapped-out blocks, and a pool of `threads` threads.
+    public init(
+        model: LlamaModel, deviceBlockCount: Int, blockSize: Int = 16, hostBlockCount: Int = 0, threads: Int = 2
+    ) throws(ExecutorError) {
+        guard threads > 0 else { throw .invalidConfiguration("threads = \(threads) must be positive") }
         let h = model.hyperparameters
+        do {
+            cache = try PagedKVCache(
+                blockCount: deviceBlockCount, blockSize: blockSize, layerCount: h.layerCount, kvHeadCount: h.kvHeadCount,
+                headDimension: h.headDimension, hostBlockCount: hostBlockCount)
+            forward = try ForwardPass(model: model, cache: cache, pool: WorkerPool(threadCount: threads))
+        } catch { throw .transformer(error) }
         self.model = model
-        cache = PagedKVCache(
-            blockCount: deviceBlockCount, blockSize: blockSize, layerCount: h.layerCount, kvDimension: h.kvDimension,
-            hostBlockCount: hostBlockCount)
-        forward = try ForwardPass(model: model, cache: cache, threads: threads)
     }
 
     public func execute(_ plan: BatchPlan) throws -> StepOutput {
         let clock = ContinuousClock()
         let start = clock.now
-        try copySwaps(plan)
-        let batch = plan.sequences.map { sequence in
-            BatchSequence(
+        try validate(plan)
+        do {
+            for transfer in plan.swapOut { try cache.copyToHost(block: transfer.device.index, slot: transfer.host.index) }
+            for transfer in plan.swapIn { try cache.copyFromHost(slot: transfer.host.index, block: transfer.device.index) }
+        } catch { throw ExecutorError.transformer(error) }
+        guard !plan.sequences.isEmpty else { return StepOutput(sampledTokens: [], duration: clock.now - start) }
+        batch.removeAll(keepingCapacity: true)
+        for sequence in plan.sequences {
+            batch.append(BatchSequence(
                 tokens: sequence.tokens, startPosition: sequence.startPosition,
-                blockTable: sequence.blockTable.map(\.rawValue), wantsLogits: sequence.samplesNextToken)
+                blockTable: sequence.blockTable.map(\.rawValue), logits: sequence.samplesNextToken ? .last : .none))
         }
-        let logits: [[Float]]
-        do { logits = try forward.run(batch) } catch { throw ExecutorError.forward(error) }
+        do { try forward.run(batch) } catch { throw ExecutorError.transformer(error) }
         var sampled: [SampledToken] = []
-        for (sequence, row) in zip(plan.sequences.filter(\.samplesNextToken), logits) {
-            let token = Sampler.sample(row, settings: Self.settings(sequence.sampling), position: sequence.startPosition + sequence.tokenCount)
+        var row = 0
+        for sequence in plan.sequences where sequence.samplesNextToken {
+            let settings = Self.settings(sequence.sampling)
+            let position = sequence.startPosition + sequence.tokenCount
+            let token = forward.withLogits(row: row) { sampler.sample($0, settings: settings, position: position) } ?? 0
             sampled.append(SampledToken(requestID: sequence.requestID, token: token))
+            row += 1
         }
         return StepOutput(sampledTokens: sampled, duration: clock.now - start)
     }
 
-    /// Swap-outs first (they may free blocks that swap-ins reuse), both before the forward pass.
-    private func copySwaps(_ plan: BatchPlan) throws {
+    /// Checks everything the plan refers to, so that a bad plan changes nothing.
+    func validate(_ plan: BatchPlan) throws(ExecutorError) {
         for transfer in plan.swapOut + plan.swapIn {
-            guard transfer.device.index >= 0 && transfer.device.index < cache.blockCount else {
-                throw ExecutorError.blockOutOfRange(transfer.device.index)
+            guard transfer.device.index >= 0, transfer.device.index < cache.blockCount else {
+                throw .blockOutOfRange(block: transfer.device.index, blockCount: cache.blockCount)
             }
-            guard transfer.host.index >= 0 && transfer.host.index < cache.hostBlockCount else {
-                throw ExecutorError.hostSlotOutOfRange(transfer.host.index)
+            guard transfer.host.index >= 0, transfer.host.index < cache.hostBlockCount else {
+                throw .hostSlotOutOfRange(slot: transfer.host.index, slotCount: cache.hostBlockCount)
             }
         }
-        for transfer in plan.swapOut { cache.copyToHost(block: transfer.device.index, slot: transfer.host.index) }
-        for transfer in plan.swapIn { cache.copyFromHost(slot: transfer.host.index, block: transfer.device.index) }
+        let context = model.hyperparameters.contextLength
+        for sequence in plan.sequences {
+            let request = sequence.requestID, end = sequence.startPosition + sequence.tokenCount
+            guard !sequence.tokens.isEmpty else { throw .invalidSequence(request: request, reason: "no tokens") }
+            guard sequence.startPosition >= 0, end <= context else {
+                throw .invalidSequence(request: request, reason: "positions \(sequence.startPosition)..<\(end) outside the context of \(context)")
+            }
+            guard sequence.blockTable.count * cache.blockSize >= end else {
+                throw .invalidSequence(request: request, reason: "\(sequence.blockTable.count) blocks cannot hold \(end) positions")
+            }
+            if let bad = sequence.blockTable.first(where: { $0.index < 0 || $0.index >= cache.blockCount }) {
+                throw .invalidSequence(request: request, reason: "block \(bad.index) outside the pool of \(cache.blockCount)")
+            }
+            if sequence.samplesNextToken, let reason = Self.settings(sequence.sampling).invalidReason {
+                throw .invalidSequence(request: request, reason: reason)
+            }
+        }
     }
 
+    /// The transformer's sampler settings for the core's sampling parameters.
     static func settings(_ parameters: SamplingParameters) -> SamplerSettings {
         SamplerSettings(
             temperature: parameters.temperature, topK: parameters.topK, topP: parameters.topP, minP: parameters.minP,

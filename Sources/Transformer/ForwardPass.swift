@@ -1,147 +1,138 @@
 import COpenBLAS
 import Foundation
 
-/// Runs mixed batches through a `LlamaModel` over a `PagedKVCache`: every sequence's tokens are
-/// flattened into one row block so each weight matrix is streamed once per step, whatever the mix
-/// of prefill chunks and decodes.
+/// Runs mixed batches — prefill chunks and single decode tokens of several sequences — through
+/// a `LlamaModel` over a `PagedKVCache`. All rows of a batch are flattened into one activation
+/// matrix, so each weight matrix is streamed once per pass whatever the mix.
+///
+/// Not thread-safe: one pass at a time (the executor and the CLI own their pass).
 public final class ForwardPass {
     public let model: LlamaModel
     public let cache: PagedKVCache
-    public let threads: Int
-    /// From this many rows on, matrices are dequantized to f32 and multiplied with sgemm.
-    public var blasThreshold = 24
-    let inverseFrequencies: [Float]
-    var scratch = ScratchBuffers()
+    public let pool: WorkerPool
+    /// Products over at most this many rows use the quantized matrix-vector kernels (bound by the
+    /// bytes of weights streamed); above it, weight tiles are dequantized to f32 and multiplied
+    /// with sgemm (bound by FLOPs). Measured crossover on Zen 4: 2–3 rows.
+    public var vectorRowLimit = 2
+    /// Sequences with at least this many new rows attend with sgemm over tiles.
+    public var attentionGemmRows = 16
+    let hyper: LlamaHyperparameters
+    /// Norm weights: layer `l`'s attention norm at `2l`, its FFN norm at `2l+1`, the output norm last.
+    let norms: UnsafeMutablePointer<Float>
+    let inverseFrequencies: [Double]
+    var layout = BatchLayout()
+    let buffers = ActivationBuffers()
+    let workers: WorkerScratchSet
+    private var current: Activations?
+    /// Rows of logits the last pass produced.
+    public private(set) var logitRowCount = 0
 
-    deinit { scratch.release() }
-
-    public init(model: LlamaModel, cache: PagedKVCache, threads: Int = 2) throws(TransformerError) {
+    /// A pass over `cache` (which must have the model's layer and KV-head shape) using `pool`.
+    public init(model: LlamaModel, cache: PagedKVCache, pool: WorkerPool) throws(TransformerError) {
         let h = model.hyperparameters
-        guard cache.layerCount == h.layerCount, cache.kvDimension == h.kvDimension else {
-            throw .invalidBatch("KV cache shape (\(cache.layerCount) layers × \(cache.kvDimension)) does not match the model (\(h.layerCount) × \(h.kvDimension))")
+        guard cache.layerCount == h.layerCount, cache.kvHeadCount == h.kvHeadCount, cache.headDimension == h.headDimension else {
+            throw .invalidCacheShape(
+                "\(cache.layerCount) layers × \(cache.kvHeadCount) heads × \(cache.headDimension) does not match the model's "
+                    + "\(h.layerCount) × \(h.kvHeadCount) × \(h.headDimension)")
         }
         self.model = model
         self.cache = cache
-        self.threads = max(1, threads)
-        inverseFrequencies = Elementwise.inverseFrequencies(headDimension: h.headDimension, base: h.ropeBase)
-    }
-
-    /// Runs the batch and returns the last-position logits of each sequence with `wantsLogits`,
-    /// in batch order.
-    public func run(_ batch: [BatchSequence]) throws(TransformerError) -> [[Float]] {
-        let rows = try validate(batch)
-        guard !rows.isEmpty else { return [] }
-        let h = model.hyperparameters
-        scratch.reserve(rows: rows.count, hyper: h, columnsForDequantization: max(h.feedForwardLength, h.embeddingLength) * h.embeddingLength)
-        embed(batch, rowCount: rows.count)
-        for layer in 0..<h.layerCount {
-            attentionBlock(layer: layer, batch: batch, rows: rows)
-            feedForwardBlock(layer: layer, rowCount: rows.count)
+        self.pool = pool
+        hyper = h
+        workers = WorkerScratchSet(count: pool.threadCount)
+        let d = h.embeddingLength
+        norms = .allocate(capacity: (2 * h.layerCount + 1) * d)
+        for (index, layer) in model.layers.enumerated() {
+            (norms + 2 * index * d).initialize(from: layer.attentionNorm, count: d)
+            (norms + (2 * index + 1) * d).initialize(from: layer.feedForwardNorm, count: d)
         }
-        return logits(batch)
+        (norms + 2 * h.layerCount * d).initialize(from: model.outputNorm, count: d)
+        inverseFrequencies = (0..<h.headDimension / 2).map { i in
+            pow(Double(h.ropeBase), -2 * Double(i) / Double(h.headDimension))
+        }
+        // Our workers split the products; OpenBLAS must not start threads of its own on top.
+        openblas_set_num_threads(1)
     }
 
-    /// Checks tokens, positions and block tables; flattens the batch into rows.
-    func validate(_ batch: [BatchSequence]) throws(TransformerError) -> [TokenRow] {
-        let h = model.hyperparameters
-        var rows: [TokenRow] = []
-        for (index, sequence) in batch.enumerated() {
-            let end = sequence.startPosition + sequence.tokens.count
-            guard sequence.startPosition >= 0, end <= h.contextLength else {
-                throw .invalidBatch("sequence \(index): positions \(sequence.startPosition)..<\(end) outside the context of \(h.contextLength)")
-            }
-            guard sequence.blockTable.count * cache.blockSize >= end else {
-                throw .invalidBatch("sequence \(index): \(sequence.blockTable.count) blocks cannot hold \(end) positions")
-            }
-            if let bad = sequence.blockTable.first(where: { $0 < 0 || Int($0) >= cache.blockCount }) {
-                throw .invalidBatch("sequence \(index): block \(bad) outside the pool of \(cache.blockCount)")
-            }
-            if let bad = sequence.tokens.first(where: { $0 < 0 || Int($0) >= h.vocabularySize }) {
-                throw .invalidBatch("sequence \(index): token \(bad) outside the vocabulary of \(h.vocabularySize)")
-            }
-            for offset in sequence.tokens.indices {
-                rows.append(TokenRow(sequence: index, position: sequence.startPosition + offset))
+    /// A pass with its own pool of `threads` threads.
+    public convenience init(model: LlamaModel, cache: PagedKVCache, threads: Int) throws(TransformerError) {
+        try self.init(model: model, cache: cache, pool: WorkerPool(threadCount: threads))
+    }
+
+    deinit { norms.deallocate() }
+
+    /// Runs `batch`, writing each sequence's new K/V into its blocks. Returns the number of logit
+    /// rows: in batch order, one per sequence with `.last`, one per new token with `.all`.
+    /// Read them with `withLogits(row:_:)` or `logits(row:)` before the next pass.
+    @discardableResult
+    public func run(_ batch: [BatchSequence]) throws(TransformerError) -> Int {
+        try layout.build(batch, hyper: hyper, cache: cache, gemmRowThreshold: attentionGemmRows)
+        let a = buffers.prepare(rows: layout.rowCount, logitRows: layout.logitRows.count, hyper: hyper)
+        current = a
+        prepareRotations(a)
+        embed(batch, a)
+        for layer in 0..<hyper.layerCount {
+            attentionBlock(layer: layer, batch: batch, a)
+            feedForwardBlock(layer: layer, a)
+        }
+        computeLogits(a)
+        logitRowCount = layout.logitRows.count
+        return logitRowCount
+    }
+
+    /// Calls `body` with logit row `row` of the last pass (`vocabularySize` floats).
+    public func withLogits<Result>(row: Int, _ body: (UnsafeBufferPointer<Float>) throws -> Result) rethrows -> Result? {
+        guard let current, row >= 0, row < logitRowCount else { return nil }
+        let vocabulary = hyper.vocabularySize
+        return try body(UnsafeBufferPointer(start: current.logits + row * vocabulary, count: vocabulary))
+    }
+
+    /// A copy of logit row `row` of the last pass (empty when out of range).
+    public func logits(row: Int) -> [Float] { withLogits(row: row) { Array($0) } ?? [] }
+
+    /// cos/sin of `position·θ_i` per row, in double precision then rounded.
+    private func prepareRotations(_ a: Activations) {
+        let half = hyper.headDimension / 2
+        for (row, position) in layout.positions.enumerated() {
+            for i in 0..<half {
+                let angle = Double(position) * inverseFrequencies[i]
+                a.cosines[row * half + i] = Float(cos(angle))
+                a.sines[row * half + i] = Float(sin(angle))
             }
         }
-        return rows
     }
 
-    private func embed(_ batch: [BatchSequence], rowCount: Int) {
-        let d = model.hyperparameters.embeddingLength
+    private func embed(_ batch: [BatchSequence], _ a: Activations) {
+        let d = hyper.embeddingLength
         var row = 0
         for sequence in batch {
             for token in sequence.tokens {
-                model.tokenEmbedding.dequantize(rows: Int(token)..<Int(token) + 1, into: scratch.residual + row * d)
+                model.tokenEmbedding.dequantize(rows: Int(token)..<Int(token) + 1, into: a.residual + row * d)
                 row += 1
             }
         }
     }
 
-    /// `output[rows × W.rows] = input[rows × W.columns] · Wᵀ`.
-    func multiply(_ weights: WeightMatrix, _ input: UnsafeMutablePointer<Float>, rowCount: Int, _ output: UnsafeMutablePointer<Float>) {
-        let inputShared = SharedPointer(input), outputShared = SharedPointer(output)
-        if rowCount >= blasThreshold {
-            let tile = SharedPointer(scratch.dequantized)
-            Parallel.forRanges(weights.rows, threads: threads) { range in
-                weights.dequantize(rows: range, into: tile.pointer + range.lowerBound * weights.columns)
-            }
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rowCount), Int32(weights.rows), Int32(weights.columns), 1,
-                input, Int32(weights.columns), scratch.dequantized, Int32(weights.columns), 0, output, Int32(weights.rows))
-            return
-        }
-        Parallel.forRanges(weights.rows, threads: threads) { range in
-            weights.multiply(rows: range, input: inputShared.pointer, tokenCount: rowCount, output: outputShared.pointer, outputStride: weights.rows)
-        }
-    }
-
-    private func feedForwardBlock(layer: Int, rowCount: Int) {
-        let h = model.hyperparameters
-        let weights = model.layers[layer]
-        let d = h.embeddingLength, f = h.feedForwardLength
-        weights.feedForwardNorm.withUnsafeBufferPointer { norm in
-            for row in 0..<rowCount {
-                Elementwise.rmsNorm(scratch.residual + row * d, norm.baseAddress!, scratch.normed + row * d, count: d, epsilon: h.rmsEpsilon)
+    /// RMSNorm of `rowCount` rows of `source` with norm vector `norm` into `destination`.
+    func normalize(
+        _ source: UnsafeMutablePointer<Float>, rows: [Int]? = nil, rowCount: Int, norm: Int,
+        into destination: UnsafeMutablePointer<Float>
+    ) {
+        let d = hyper.embeddingLength, weight = norms + norm * d, epsilon = hyper.rmsEpsilon
+        let rowsPerTask = 32, tasks = (rowCount + rowsPerTask - 1) / rowsPerTask
+        let work = NormWork(source: source, destination: destination, weight: weight)
+        pool.run(taskCount: tasks) { task, _ in
+            for index in task * rowsPerTask..<min(rowCount, (task + 1) * rowsPerTask) {
+                let sourceRow = rows.map { $0[index] } ?? index
+                Elementwise.rmsNorm(work.source + sourceRow * d, work.weight, work.destination + index * d, count: d, epsilon: epsilon)
             }
         }
-        multiply(weights.gate, scratch.normed, rowCount: rowCount, scratch.gate)
-        multiply(weights.up, scratch.normed, rowCount: rowCount, scratch.up)
-        Elementwise.swiGLU(scratch.gate, scratch.up, count: rowCount * f)
-        multiply(weights.down, scratch.gate, rowCount: rowCount, scratch.projected)
-        Elementwise.add(scratch.residual, scratch.projected, count: rowCount * d)
-    }
-
-    private func logits(_ batch: [BatchSequence]) -> [[Float]] {
-        let h = model.hyperparameters
-        let d = h.embeddingLength
-        var lastRows: [Int] = []
-        var row = 0
-        for sequence in batch {
-            row += sequence.tokens.count
-            if sequence.wantsLogits { lastRows.append(row - 1) }
-        }
-        guard !lastRows.isEmpty else { return [] }
-        model.outputNorm.withUnsafeBufferPointer { norm in
-            for (index, source) in lastRows.enumerated() {
-                Elementwise.rmsNorm(scratch.residual + source * d, norm.baseAddress!, scratch.normed + index * d, count: d, epsilon: h.rmsEpsilon)
-            }
-        }
-        let vocabulary = model.outputHead.rows
-        let out = UnsafeMutablePointer<Float>.allocate(capacity: lastRows.count * vocabulary)
-        defer { out.deallocate() }
-        let input = SharedPointer(scratch.normed), output = SharedPointer(out), count = lastRows.count, head = model.outputHead
-        Parallel.forRanges(vocabulary, threads: threads) { range in
-            head.multiply(rows: range, input: input.pointer, tokenCount: count, output: output.pointer, outputStride: vocabulary)
-        }
-        return (0..<lastRows.count).map { Array(UnsafeBufferPointer(start: out + $0 * vocabulary, count: vocabulary)) }
     }
 }
 
-extension ForwardPass {
-    /// Greedy argmax of a logits row.
-    public static func argmax(_ logits: [Float]) -> Int {
-        var best = 0
-        for index in logits.indices where logits[index] > logits[best] { best = index }
-        return best
-    }
+/// Pointers of one normalization region. `@unchecked Sendable`: tasks write disjoint rows.
+private struct NormWork: @unchecked Sendable {
+    let source: UnsafeMutablePointer<Float>
+    let destination: UnsafeMutablePointer<Float>
+    let weight: UnsafeMutablePointer<Float>
 }

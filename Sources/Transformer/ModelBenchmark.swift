@@ -1,24 +1,32 @@
 import Foundation
 
-/// Speed of the forward pass through the same batched, paged path the executor uses.
+/// Speed of the forward pass through the same batched, paged path the executor uses: prefill of
+/// one long prompt, and decode steps of 1, 8 and 32 sequences batched together, their blocks
+/// interleaved across the pool as a busy server's are.
 public struct ModelBenchmark {
-    public struct Result: Sendable {
+    /// Figures of one run.
+    public struct Result: Sendable, Equatable {
         public var prefillTokensPerSecond: Double
         public var decodeTokensPerSecond: Double
         public var decodeTokensPerSecond8: Double
         public var decodeTokensPerSecond32: Double
+        /// VmHWM at the end, in MB.
         public var peakResidentMegabytes: Double
     }
 
     public let model: LlamaModel
-    public let threads: Int
+    public let pool: WorkerPool
+    /// Prompt length of the prefill measurement.
     public var prefillLength = 512
-    public var decodeSteps = 64
+    /// Prompt length of each decoding sequence before its timed steps.
     public var decodePrompt = 16
+    /// Timed decode steps per measurement.
+    public var decodeSteps = 64
+    public var blockSize = 16
 
-    public init(model: LlamaModel, threads: Int) {
+    public init(model: LlamaModel, pool: WorkerPool) {
         self.model = model
-        self.threads = threads
+        self.pool = pool
     }
 
     public func run() throws(TransformerError) -> Result {
@@ -31,56 +39,64 @@ public struct ModelBenchmark {
             decodeTokensPerSecond32: thirtyTwo, peakResidentMegabytes: Self.peakResidentMegabytes())
     }
 
-    /// A 512-token prompt in one pass (best of three).
-    func measurePrefill() throws(TransformerError) -> Double {
+    /// A `prefillLength`-token prompt in one pass (best of three, after one warm-up).
+    public func measurePrefill() throws(TransformerError) -> Double {
         let (pass, tables) = try makePass(sequences: 1, tokensPerSequence: prefillLength)
-        let tokens = syntheticTokens(prefillLength, seed: 1)
+        let batch = [BatchSequence(tokens: syntheticTokens(prefillLength, seed: 1), startPosition: 0, blockTable: tables[0])]
         var best = Double.infinity
-        for _ in 0..<3 {
+        for _ in 0..<4 {
             let start = ContinuousClock.now
-            _ = try pass.run([BatchSequence(tokens: tokens, startPosition: 0, blockTable: tables[0], wantsLogits: true)])
-            best = min(best, seconds(ContinuousClock.now - start))
+            try pass.run(batch)
+            best = min(best, Self.seconds(ContinuousClock.now - start))
         }
         return Double(prefillLength) / best
     }
 
-    /// `sequences` sequences prefilled with a short prompt, then `decodeSteps` batched decode steps.
-    func measureDecode(sequences: Int) throws(TransformerError) -> Double {
+    /// `sequences` sequences prefilled with a short prompt, then `decodeSteps` batched greedy
+    /// decode steps; aggregate generated tokens per second.
+    public func measureDecode(sequences: Int) throws(TransformerError) -> Double {
         let (pass, tables) = try makePass(sequences: sequences, tokensPerSequence: decodePrompt + decodeSteps + 1)
-        let prompts = (0..<sequences).map { BatchSequence(tokens: syntheticTokens(decodePrompt, seed: $0 + 7), startPosition: 0, blockTable: tables[$0], wantsLogits: true) }
-        var last = try pass.run(prompts).map { Int32(ForwardPass.argmax($0)) }
-        let start = ContinuousClock.now
-        for step in 0..<decodeSteps {
-            let batch = (0..<sequences).map { BatchSequence(tokens: [last[$0]], startPosition: decodePrompt + step, blockTable: tables[$0], wantsLogits: true) }
-            last = try pass.run(batch).map { Int32(ForwardPass.argmax($0)) }
+        var batch = (0..<sequences).map {
+            BatchSequence(tokens: syntheticTokens(decodePrompt, seed: $0 + 7), startPosition: 0, blockTable: tables[$0])
         }
-        return Double(sequences * decodeSteps) / seconds(ContinuousClock.now - start)
+        try pass.run(batch)
+        var start = ContinuousClock.now
+        for step in 0...decodeSteps {
+            if step == 1 { start = ContinuousClock.now }  // step 0 warms up the decode path
+            for index in 0..<sequences {
+                let token = pass.withLogits(row: index) { Int32(Sampler.argmax($0)) } ?? 0
+                batch[index] = BatchSequence(tokens: [token], startPosition: decodePrompt + step, blockTable: tables[index])
+            }
+            try pass.run(batch)
+        }
+        return Double(sequences * decodeSteps) / Self.seconds(ContinuousClock.now - start)
     }
 
-    /// A cache with every sequence's blocks interleaved across the pool (as a busy server's are).
+    /// A cache with every sequence's blocks interleaved across the pool.
     private func makePass(sequences: Int, tokensPerSequence: Int) throws(TransformerError) -> (ForwardPass, [[Int32]]) {
         let h = model.hyperparameters
-        let blocksEach = (tokensPerSequence + 15) / 16
-        let cache = PagedKVCache(blockCount: blocksEach * sequences, blockSize: 16, layerCount: h.layerCount, kvDimension: h.kvDimension)
+        let blocksEach = (tokensPerSequence + blockSize - 1) / blockSize
+        let cache = try PagedKVCache(
+            blockCount: blocksEach * sequences, blockSize: blockSize, layerCount: h.layerCount,
+            kvHeadCount: h.kvHeadCount, headDimension: h.headDimension)
         let tables = (0..<sequences).map { s in (0..<blocksEach).map { Int32($0 * sequences + s) } }
-        return (try ForwardPass(model: model, cache: cache, threads: threads), tables)
+        return (try ForwardPass(model: model, cache: cache, pool: pool), tables)
     }
 
     private func syntheticTokens(_ count: Int, seed: Int) -> [Int32] {
-        let vocabulary = model.hyperparameters.vocabularySize
-        return (0..<count).map { Int32((($0 + 1) * 7919 + seed * 104_729) % (vocabulary - 100) + 100) }
+        let vocabulary = model.hyperparameters.vocabularySize, offset = min(100, vocabulary / 2)
+        return (0..<count).map { Int32((($0 + 1) * 7919 + seed * 104_729) % (vocabulary - offset) + offset) }
     }
 
-    private func seconds(_ duration: Duration) -> Double {
+    static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 
-    /// VmHWM from /proc/self/status, in MB (0 where unavailable).
+    /// VmHWM (peak resident set) from /proc/self/status in MB; 0 where unavailable.
     public static func peakResidentMegabytes() -> Double {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
         for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            let digits = line.split(separator: " ").compactMap { Double($0) }
-            if let kilobytes = digits.first { return kilobytes / 1024 }
+            if let kilobytes = line.split(separator: " ").compactMap({ Double($0) }).first { return kilobytes / 1024 }
         }
         return 0
     }

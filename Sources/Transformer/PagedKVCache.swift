@@ -1,72 +1,101 @@
-/// K and V of every layer in fixed-size blocks, addressed by block id and slot (position within
-/// the block), plus a host area of the same block shape for swapped-out blocks.
+import Foundation
+
+/// Keys and values of every layer in fixed-size blocks addressed by block id, plus a host area
+/// of the same block shape that swapped-out blocks are copied to.
 ///
-/// Layout: `[layer][block][slot][kvDimension]` floats for keys and for values; host slots hold
-/// `[layer][slot][kvDimension]` per block. f32, so cached attention reproduces an uncached pass.
-public final class PagedKVCache {
+/// Layout: block-major, `[block][layer][K|V][kvHead][slot][headDimension]` f32. One block is
+/// one contiguous run (a swap is two `memcpy`s), and one (block, layer, head) panel of
+/// `blockSize × headDimension` floats is contiguous, which is what attention streams. Values are
+/// f32 so cached attention reproduces an uncached pass. Both areas come from `calloc`: pages a
+/// sequence never reaches are never touched and cost no resident memory.
+public final class PagedKVCache: @unchecked Sendable {
+    // @unchecked Sendable: the storage is written only inside a forward pass or a swap, which
+    // the owner (`ForwardPass`, `CPUModelExecutor`) runs one at a time; within a pass, workers
+    // write disjoint (block, slot) rows and read only rows written before the region started.
+
+    /// Device blocks.
     public let blockCount: Int
+    /// Positions per block.
     public let blockSize: Int
     public let layerCount: Int
-    public let kvDimension: Int
+    public let kvHeadCount: Int
+    public let headDimension: Int
+    /// Host slots for swapped-out blocks.
     public let hostBlockCount: Int
-    let keys: UnsafeMutablePointer<Float>
-    let values: UnsafeMutablePointer<Float>
-    private let hostKeys: UnsafeMutablePointer<Float>
-    private let hostValues: UnsafeMutablePointer<Float>
+    /// Floats in one block (every layer, K and V).
+    let blockFloats: Int
+    let storage: UnsafeMutablePointer<Float>
+    private let host: UnsafeMutablePointer<Float>?
 
-    public init(blockCount: Int, blockSize: Int, layerCount: Int, kvDimension: Int, hostBlockCount: Int = 0) {
-        self.blockCount = max(1, blockCount)
-        self.blockSize = max(1, blockSize)
+    /// Allocates `blockCount` device blocks and `hostBlockCount` host slots.
+    public init(
+        blockCount: Int, blockSize: Int, layerCount: Int, kvHeadCount: Int, headDimension: Int,
+        hostBlockCount: Int = 0
+    ) throws(TransformerError) {
+        for (name, value) in [
+            ("blockCount", blockCount), ("blockSize", blockSize), ("layerCount", layerCount),
+            ("kvHeadCount", kvHeadCount), ("headDimension", headDimension),
+        ] where value <= 0 {
+            throw .invalidCacheShape("\(name) = \(value) must be positive")
+        }
+        guard hostBlockCount >= 0 else { throw .invalidCacheShape("hostBlockCount = \(hostBlockCount) must not be negative") }
+        let (floats, overflow) = layerCount.multipliedReportingOverflow(by: 2 * kvHeadCount * blockSize * headDimension)
+        let (total, overflow2) = floats.multipliedReportingOverflow(by: blockCount + hostBlockCount)
+        guard !overflow, !overflow2, let device = calloc(blockCount * floats, 4) else {
+            throw .invalidCacheShape("cannot allocate \(blockCount) blocks of \(floats) floats (\(total) in all)")
+        }
+        self.blockCount = blockCount
+        self.blockSize = blockSize
         self.layerCount = layerCount
-        self.kvDimension = kvDimension
-        self.hostBlockCount = max(0, hostBlockCount)
-        let device = self.blockCount * self.blockSize * layerCount * kvDimension
-        let host = max(1, self.hostBlockCount * self.blockSize * layerCount * kvDimension)
-        keys = .allocate(capacity: device)
-        values = .allocate(capacity: device)
-        keys.initialize(repeating: 0, count: device)
-        values.initialize(repeating: 0, count: device)
-        hostKeys = .allocate(capacity: host)
-        hostValues = .allocate(capacity: host)
-        hostKeys.initialize(repeating: 0, count: host)
-        hostValues.initialize(repeating: 0, count: host)
+        self.kvHeadCount = kvHeadCount
+        self.headDimension = headDimension
+        self.hostBlockCount = hostBlockCount
+        blockFloats = floats
+        storage = device.bindMemory(to: Float.self, capacity: blockCount * floats)
+        host = hostBlockCount > 0 ? calloc(hostBlockCount * floats, 4)?.bindMemory(to: Float.self, capacity: hostBlockCount * floats) : nil
+        guard hostBlockCount == 0 || host != nil else {
+            free(device)
+            throw .invalidCacheShape("cannot allocate \(hostBlockCount) host slots of \(floats) floats")
+        }
     }
 
     deinit {
-        keys.deallocate()
-        values.deallocate()
-        hostKeys.deallocate()
-        hostValues.deallocate()
+        free(storage)
+        if let host { free(host) }
     }
 
-    /// Float offset of (layer, block, slot).
+    /// Bytes of K and V per cached token (all layers).
+    public var bytesPerToken: Int { 2 * layerCount * kvHeadCount * headDimension * 4 }
+
+    /// Start of the `blockSize × headDimension` panel of (block, layer, K or V, head).
     @inline(__always)
-    func offset(layer: Int, block: Int, slot: Int) -> Int {
-        ((layer * blockCount + block) * blockSize + slot) * kvDimension
+    func panel(block: Int, layer: Int, isValue: Bool, head: Int) -> UnsafeMutablePointer<Float> {
+        let kind = isValue ? 1 : 0
+        return storage + block * blockFloats + ((layer * 2 + kind) * kvHeadCount + head) * blockSize * headDimension
     }
 
-    /// Bytes of KV per token (all layers, K and V).
-    public var bytesPerToken: Int { 2 * layerCount * kvDimension * 4 }
-
-    /// Copies a device block to a host slot (every layer).
-    public func copyToHost(block: Int, slot: Int) {
-        let count = blockSize * kvDimension
-        for layer in 0..<layerCount {
-            let device = offset(layer: layer, block: block, slot: 0)
-            let host = (slot * layerCount + layer) * count
-            (hostKeys + host).update(from: keys + device, count: count)
-            (hostValues + host).update(from: values + device, count: count)
-        }
+    /// Copies device block `block` to host slot `slot` (every layer, K and V).
+    public func copyToHost(block: Int, slot: Int) throws(TransformerError) {
+        let host = try hostSlot(slot)
+        try checkBlock(block)
+        host.update(from: storage + block * blockFloats, count: blockFloats)
     }
 
-    /// Copies a host slot back into a device block (every layer).
-    public func copyFromHost(slot: Int, block: Int) {
-        let count = blockSize * kvDimension
-        for layer in 0..<layerCount {
-            let device = offset(layer: layer, block: block, slot: 0)
-            let host = (slot * layerCount + layer) * count
-            (keys + device).update(from: hostKeys + host, count: count)
-            (values + device).update(from: hostValues + host, count: count)
+    /// Copies host slot `slot` back into device block `block`.
+    public func copyFromHost(slot: Int, block: Int) throws(TransformerError) {
+        let host = try hostSlot(slot)
+        try checkBlock(block)
+        (storage + block * blockFloats).update(from: host, count: blockFloats)
+    }
+
+    private func checkBlock(_ block: Int) throws(TransformerError) {
+        guard block >= 0, block < blockCount else { throw .blockOutOfRange(block: block, blockCount: blockCount) }
+    }
+
+    private func hostSlot(_ slot: Int) throws(TransformerError) -> UnsafeMutablePointer<Float> {
+        guard let host, slot >= 0, slot < hostBlockCount else {
+            throw .hostSlotOutOfRange(slot: slot, slotCount: hostBlockCount)
         }
+        return host + slot * blockFloats
     }
 }

@@ -10,8 +10,8 @@ struct BenchModelCommand: AsyncParsableCommand {
         discussion: """
             Prints prefill tokens/s for a 512-token prompt, single-stream decode tokens/s, aggregate \
             decode tokens/s with 8 and 32 concurrent sequences (one batched step per token, blocks \
-            interleaved in a paged cache), and the peak resident memory. Build with \
-            `swift build -c release` first.
+            interleaved in a paged cache, the executor's path), and the peak resident memory \
+            (VmHWM). Build with `swift build -c release` first.
             """)
 
     @Flag(help: "Print one JSON object with prefill_tokens_per_s, decode_tokens_per_s, decode_tokens_per_s_8, decode_tokens_per_s_32, peak_rss_mb.")
@@ -25,22 +25,30 @@ struct BenchModelCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard threads > 0 else { throw ValidationError("invalid --threads \(threads): must be > 0") }
-        let (llama, _) = try ModelLoading.load(model)
-        let result = try ModelBenchmark(model: llama, threads: threads).run()
+        let llama: LlamaModel
+        do {
+            llama = try LlamaModel(path: ModelLoading.resolvePath(model))
+        } catch {
+            throw ValidationError("cannot load the model: \(error); \(DefaultModel.installHint)")
+        }
+        let result = try ModelBenchmark(model: llama, pool: WorkerPool(threadCount: threads)).run()
         if json {
-            print(
-                "{\"prefill_tokens_per_s\": \(f(result.prefillTokensPerSecond)), \"decode_tokens_per_s\": \(f(result.decodeTokensPerSecond)), "
-                    + "\"decode_tokens_per_s_8\": \(f(result.decodeTokensPerSecond8)), \"decode_tokens_per_s_32\": \(f(result.decodeTokensPerSecond32)), "
-                    + "\"peak_rss_mb\": \(f(result.peakResidentMegabytes))}")
+            let fields = [
+                ("prefill_tokens_per_s", result.prefillTokensPerSecond), ("decode_tokens_per_s", result.decodeTokensPerSecond),
+                ("decode_tokens_per_s_8", result.decodeTokensPerSecond8), ("decode_tokens_per_s_32", result.decodeTokensPerSecond32),
+                ("peak_rss_mb", result.peakResidentMegabytes),
+            ]
+            print("{" + fields.map { "\"\($0.0)\": \(format($0.1))" }.joined(separator: ", ") + "}")
             return
         }
-        print("model: \(llama.file.path), \(llama.weightBytesPerToken / 1_000_000) MB of weights streamed per token, \(threads) threads")
-        print("prefill (512-token prompt):        \(f(result.prefillTokensPerSecond)) tokens/s")
-        print("decode, 1 sequence:                \(f(result.decodeTokensPerSecond)) tokens/s")
-        print("decode, 8 sequences (aggregate):   \(f(result.decodeTokensPerSecond8)) tokens/s")
-        print("decode, 32 sequences (aggregate):  \(f(result.decodeTokensPerSecond32)) tokens/s")
-        print("peak resident memory:              \(f(result.peakResidentMegabytes)) MB")
+        let megabytes = Double(llama.weightBytesPerToken) / 1e6
+        print("model: \(llama.file.path), \(format(megabytes)) MB of weights streamed per token, \(threads) threads")
+        print("prefill (512-token prompt):        \(format(result.prefillTokensPerSecond)) tokens/s")
+        print("decode, 1 sequence:                \(format(result.decodeTokensPerSecond)) tokens/s")
+        print("decode, 8 sequences (aggregate):   \(format(result.decodeTokensPerSecond8)) tokens/s")
+        print("decode, 32 sequences (aggregate):  \(format(result.decodeTokensPerSecond32)) tokens/s")
+        print("peak resident memory:              \(format(result.peakResidentMegabytes)) MB")
     }
 
-    private func f(_ value: Double) -> String { String(format: "%.1f", value) }
+    private func format(_ value: Double) -> String { String(format: "%.1f", value) }
 }

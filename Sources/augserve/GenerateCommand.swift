@@ -53,22 +53,22 @@ struct GenerateCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard maxTokens > 0 else { throw ValidationError("invalid --max-tokens \(maxTokens): must be > 0") }
-        guard temperature >= 0, topK >= 0, topP > 0, topP <= 1, minP >= 0, minP <= 1, threads > 0 else {
-            throw ValidationError("invalid sampling options: need temperature ≥ 0, top-k ≥ 0, 0 < top-p ≤ 1, 0 ≤ min-p ≤ 1, threads > 0")
-        }
+        guard threads > 0 else { throw ValidationError("invalid --threads \(threads): must be > 0") }
+        let settings = SamplerSettings(temperature: temperature, topK: topK, topP: topP, minP: minP, seed: seed)
+        if let reason = settings.invalidReason { throw ValidationError("invalid sampling option: \(reason)") }
         let (llama, tokenizer) = try ModelLoading.load(model)
         let text = chat ? renderChat(prompt) : prompt
         let promptIDs = tokenizer.encode(text, parseSpecial: chat)
         guard !promptIDs.isEmpty else { throw ValidationError("the prompt is empty") }
         let context = llama.hyperparameters.contextLength
         guard promptIDs.count < context else {
-            throw ValidationError("the prompt has \(promptIDs.count) tokens; this model's maximum context length is \(context)")
+            throw ValidationError("the prompt has \(promptIDs.count) tokens; this model's context length is \(context)")
         }
-        let settings = SamplerSettings(temperature: temperature, topK: topK, topP: topP, minP: minP, seed: seed)
-        let stop: Set<Int32> = chat ? [tokenizer.specialTokenIDs.eos].compactMap { $0 }.reduce(into: []) { $0.insert($1) } : []
-        var generator = try TokenStream(model: llama, promptIDs: promptIDs, maxTokens: min(maxTokens, context - promptIDs.count), threads: threads)
+        let stop = Set([tokenizer.specialTokenIDs.eos].compactMap { $0 })
+        let pool = WorkerPool(threadCount: threads)
+        var stream = try TokenStream(model: llama, promptIDs: promptIDs, maxTokens: maxTokens, pool: pool)
         var decoder = StreamingDecoder(tokenizer: tokenizer, skipSpecial: true)
-        while let token = try generator.next(settings) {
+        while let token = try stream.next(settings) {
             if stop.contains(token) { break }
             write(try decoder.append(token))
         }
