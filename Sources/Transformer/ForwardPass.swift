@@ -14,8 +14,15 @@ public final class ForwardPass {
     /// bytes of weights streamed); above it, weight tiles are dequantized to f32 and multiplied
     /// with sgemm (bound by FLOPs). Measured crossover on Zen 4: 2–3 rows.
     public var vectorRowLimit = 2
+    /// Products over at least this many rows dequantize whole matrices once and give each task a
+    /// tile of rows (`ProductMode.tokenTiles`).
+    public var tokenTileRows = 128
     /// Sequences with at least this many new rows attend with sgemm over tiles.
     public var attentionGemmRows = 16
+    /// Largest set of matrices (in floats) the token-tile mode dequantizes at once; the LM head
+    /// (28 M values for SmolLM2) stays on row tiles.
+    let maxDenseWeights = 4 << 20
+    let denseWeights = GrowableBuffer()
     let hyper: LlamaHyperparameters
     /// Norm weights: layer `l`'s attention norm at `2l`, its FFN norm at `2l+1`, the output norm last.
     let norms: UnsafeMutablePointer<Float>

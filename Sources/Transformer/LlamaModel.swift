@@ -17,14 +17,16 @@ public struct LayerWeights: Sendable {
     public var matrices: [WeightMatrix] { [query, key, value, output, gate, up, down] }
 }
 
-/// A Llama-family model mapped from a GGUF file. The architecture comes from the metadata; the
-/// weights stay quantized in the memory map (only the norm vectors are copied out), and every
+/// A Llama-family model loaded from a GGUF file. The architecture comes from the metadata; every
 /// tensor's presence, shape and type is checked here, so a forward pass never meets a bad one.
+/// The matrices stay quantized (Q4_1, Q8_0, F16 or F32 as stored) but are repacked into a
+/// `WeightArena` in the kernels' four-row interleaved order; the file's pages are released as
+/// each tensor is packed, so the resident size stays about the file's size.
 ///
 /// `@unchecked Sendable`: every stored property is immutable after `init`; the weight matrices
-/// point into `file`'s read-only memory map, which this object keeps alive.
+/// point into `arena`, which this object keeps alive and nothing writes after packing.
 public final class LlamaModel: @unchecked Sendable {
-    /// The mapped file (kept alive for the weight views).
+    /// The opened file (metadata, tokenizer data).
     public let file: GGUFFile
     public let hyperparameters: LlamaHyperparameters
     public let tokenEmbedding: WeightMatrix
@@ -32,62 +34,102 @@ public final class LlamaModel: @unchecked Sendable {
     /// The LM head: `output.weight`, or the token embedding when the embeddings are tied.
     public let outputHead: WeightMatrix
     public let layers: [LayerWeights]
+    /// Owns the packed weights every `WeightMatrix` above points into.
+    let arena: WeightArena
 
-    /// Maps and checks the model at `path`.
+    /// Maps, checks and packs the model at `path`.
     public convenience init(path: String) throws(TransformerError) {
         let file: GGUFFile
         do { file = try GGUFFile(path: path) } catch { throw .file(error) }
         try self.init(file: file)
     }
 
-    /// Checks and wraps an opened model file.
+    /// Checks an opened model file and packs its matrices (see `WeightMatrix`).
     public init(file: GGUFFile) throws(TransformerError) {
         self.file = file
-        let embedding = try Self.matrix(file, "token_embd.weight", columns: nil, rows: nil)
-        let hyper = try LlamaHyperparameters(metadata: file.metadata, vocabularySize: embedding.rows)
-        guard embedding.columns == hyper.embeddingLength else {
-            throw .tensorShape(
-                tensor: "token_embd.weight", expected: [hyper.embeddingLength, embedding.rows],
-                found: [embedding.columns, embedding.rows])
+        let embedding = try Self.info(file, "token_embd.weight")
+        guard embedding.shape.count == 2 else {
+            throw .tensorShape(tensor: embedding.name, expected: [embedding.rowLength, embedding.rowCount], found: embedding.shape)
         }
+        let hyper = try LlamaHyperparameters(metadata: file.metadata, vocabularySize: embedding.rowCount)
         hyperparameters = hyper
-        tokenEmbedding = embedding
+        let untied = file.tensors["output.weight"] != nil
+        var specs = [MatrixSpec(name: "token_embd.weight", columns: hyper.embeddingLength, rows: hyper.vocabularySize)]
+        if untied { specs.append(MatrixSpec(name: "output.weight", columns: hyper.embeddingLength, rows: hyper.vocabularySize)) }
+        for index in 0..<hyper.layerCount { specs += Self.layerSpecs(index, hyper) }
+        var infos: [GGUFTensorInfo] = []
+        for spec in specs { infos.append(try Self.checkedInfo(file, spec)) }
         outputNorm = try Self.vector(file, "output_norm.weight", length: hyper.embeddingLength)
-        if file.tensors["output.weight"] != nil {
-            outputHead = try Self.matrix(file, "output.weight", columns: hyper.embeddingLength, rows: hyper.vocabularySize)
-        } else {
-            outputHead = embedding
+        var norms: [([Float], [Float])] = []
+        for index in 0..<hyper.layerCount {
+            let p = "blk.\(index)."
+            norms.append((
+                try Self.vector(file, p + "attn_norm.weight", length: hyper.embeddingLength),
+                try Self.vector(file, p + "ffn_norm.weight", length: hyper.embeddingLength)))
         }
-        layers = try (0..<hyper.layerCount).map { index throws(TransformerError) in try Self.layer(file, index, hyper) }
+        let sizes = infos.map { WeightMatrix.packedByteCount(rows: $0.rowCount, columns: $0.rowLength, type: $0.type) }
+        arena = try WeightArena(byteCount: WeightArena.size(for: sizes))
+        var matrices: [WeightMatrix] = []
+        for info in infos { matrices.append(try Self.pack(file, info, into: arena)) }
+        tokenEmbedding = matrices[0]
+        outputHead = untied ? matrices[1] : matrices[0]
+        let first = untied ? 2 : 1
+        layers = (0..<hyper.layerCount).map { index in
+            let m = Array(matrices[first + 7 * index..<first + 7 * (index + 1)])
+            return LayerWeights(
+                attentionNorm: norms[index].0, query: m[0], key: m[1], value: m[2], output: m[3],
+                feedForwardNorm: norms[index].1, gate: m[4], up: m[5], down: m[6])
+        }
     }
 
-    private static func layer(_ file: GGUFFile, _ index: Int, _ h: LlamaHyperparameters) throws(TransformerError) -> LayerWeights {
-        let p = "blk.\(index)."
-        let d = h.embeddingLength
-        return LayerWeights(
-            attentionNorm: try vector(file, p + "attn_norm.weight", length: d),
-            query: try matrix(file, p + "attn_q.weight", columns: d, rows: h.headCount * h.headDimension),
-            key: try matrix(file, p + "attn_k.weight", columns: d, rows: h.kvDimension),
-            value: try matrix(file, p + "attn_v.weight", columns: d, rows: h.kvDimension),
-            output: try matrix(file, p + "attn_output.weight", columns: h.headCount * h.headDimension, rows: d),
-            feedForwardNorm: try vector(file, p + "ffn_norm.weight", length: d),
-            gate: try matrix(file, p + "ffn_gate.weight", columns: d, rows: h.feedForwardLength),
-            up: try matrix(file, p + "ffn_up.weight", columns: d, rows: h.feedForwardLength),
-            down: try matrix(file, p + "ffn_down.weight", columns: h.feedForwardLength, rows: d))
+    /// A matrix the model needs: its name and the shape the hyperparameters imply.
+    private struct MatrixSpec {
+        let name: String
+        let columns: Int
+        let rows: Int
     }
 
-    static func matrix(_ file: GGUFFile, _ name: String, columns: Int?, rows: Int?) throws(TransformerError) -> WeightMatrix {
-        let info: GGUFTensorInfo
+    private static func layerSpecs(_ index: Int, _ h: LlamaHyperparameters) -> [MatrixSpec] {
+        let p = "blk.\(index).", d = h.embeddingLength, q = h.headCount * h.headDimension
+        return [
+            MatrixSpec(name: p + "attn_q.weight", columns: d, rows: q),
+            MatrixSpec(name: p + "attn_k.weight", columns: d, rows: h.kvDimension),
+            MatrixSpec(name: p + "attn_v.weight", columns: d, rows: h.kvDimension),
+            MatrixSpec(name: p + "attn_output.weight", columns: q, rows: d),
+            MatrixSpec(name: p + "ffn_gate.weight", columns: d, rows: h.feedForwardLength),
+            MatrixSpec(name: p + "ffn_up.weight", columns: d, rows: h.feedForwardLength),
+            MatrixSpec(name: p + "ffn_down.weight", columns: h.feedForwardLength, rows: d),
+        ]
+    }
+
+    private static func info(_ file: GGUFFile, _ name: String) throws(TransformerError) -> GGUFTensorInfo {
+        do { return try file.tensor(name) } catch { throw .file(error) }
+    }
+
+    private static func checkedInfo(_ file: GGUFFile, _ spec: MatrixSpec) throws(TransformerError) -> GGUFTensorInfo {
+        let info = try info(file, spec.name)
+        guard info.shape == [spec.columns, spec.rows] else {
+            throw .tensorShape(tensor: spec.name, expected: [spec.columns, spec.rows], found: info.shape)
+        }
+        try WeightMatrix.validate(name: spec.name, rows: spec.rows, columns: spec.columns, type: info.type)
+        return info
+    }
+
+    /// Packs one matrix into the arena, then lets the kernel drop the file pages it came from.
+    private static func pack(_ file: GGUFFile, _ info: GGUFTensorInfo, into arena: WeightArena) throws(TransformerError) -> WeightMatrix {
         let data: UnsafeRawBufferPointer
-        do {
-            info = try file.tensor(name)
-            data = try file.tensorData(name)
-        } catch { throw .file(error) }
-        let expected = [columns ?? info.rowLength, rows ?? info.rowCount]
-        guard info.shape.count == 2, info.shape == expected, let base = data.baseAddress else {
-            throw .tensorShape(tensor: name, expected: expected, found: info.shape)
+        do { data = try file.tensorData(info.name) } catch { throw .file(error) }
+        let size = WeightMatrix.packedByteCount(rows: info.rowCount, columns: info.rowLength, type: info.type)
+        guard let source = data.baseAddress, data.count >= info.rowCount * info.rowByteCount,
+            let destination = arena.take(size)
+        else {
+            throw .tensorShape(tensor: info.name, expected: [info.rowLength, info.rowCount], found: info.shape)
         }
-        return try WeightMatrix(name: name, rows: info.rowCount, columns: info.rowLength, type: info.type, base: base)
+        let matrix = WeightMatrix(
+            name: info.name, rows: info.rowCount, columns: info.rowLength, type: info.type, source: source,
+            destination: destination)
+        WeightArena.releasePages(of: data)
+        return matrix
     }
 
     static func vector(_ file: GGUFFile, _ name: String, length: Int) throws(TransformerError) -> [Float] {
