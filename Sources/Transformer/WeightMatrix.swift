@@ -37,7 +37,17 @@ public struct WeightMatrix: @unchecked Sendable {
 
     /// Bytes the packed matrix occupies (rows padded to a whole group).
     static func packedByteCount(rows: Int, columns: Int, type: GGMLType) -> Int {
-        (rows + groupRows - 1) / groupRows * groupRows * (columns / 32 * type.bytesPerBlock)
+        (rows + groupRows - 1) / groupRows * groupRows * (columns / 32 * blockBytes(type))
+    }
+
+    /// Bytes of one 32-value block (GGML counts F16 and F32 in blocks of one value).
+    static func blockBytes(_ type: GGMLType) -> Int {
+        switch type {
+        case .q4_1: Q4_1Format.bytesPerBlock
+        case .q8_0: Q8_0Format.bytesPerBlock
+        case .f16: F16Format.bytesPerBlock
+        default: F32Format.bytesPerBlock
+        }
     }
 
     /// Packs the row-major blocks at `source` into `destination` (`packedByteCount` bytes).
@@ -45,7 +55,7 @@ public struct WeightMatrix: @unchecked Sendable {
         name: String, rows: Int, columns: Int, type: GGMLType, source: UnsafeRawPointer,
         destination: UnsafeMutableRawPointer
     ) {
-        let blockBytes = type.bytesPerBlock, blocks = columns / 32, rowBytes = blocks * blockBytes
+        let blockBytes = Self.blockBytes(type), blocks = columns / 32, rowBytes = blocks * blockBytes
         var target = destination
         for group in 0..<(rows + Self.groupRows - 1) / Self.groupRows {
             for block in 0..<blocks {
@@ -74,7 +84,7 @@ public struct WeightMatrix: @unchecked Sendable {
     /// Address of block `block` of row `row`.
     @inline(__always)
     func blockAddress(row: Int, block: Int) -> UnsafeRawPointer {
-        let blockBytes = type.bytesPerBlock
+        let blockBytes = Self.blockBytes(type)
         return base + (row / Self.groupRows) * Self.groupRows * rowBytes + (block * Self.groupRows + row % Self.groupRows) * blockBytes
     }
 

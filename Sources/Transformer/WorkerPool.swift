@@ -34,13 +34,18 @@ public final class WorkerPool: @unchecked Sendable {
     deinit { state.stop() }
 
     /// Calls `body(task, worker)` once for every task in `0..<taskCount`, spread over the
-    /// threads; returns when all calls have returned. Not reentrant: call it from one thread.
+    /// threads; returns when all calls have returned. A call made while another region of this
+    /// pool is running (from another thread, or from inside a task) runs its tasks on the
+    /// calling thread alone, as worker 0 of a pool of one.
     public func run(taskCount: Int, _ body: (_ task: Int, _ worker: Int) -> Void) {
         guard taskCount > 0 else { return }
-        guard threadCount > 1, taskCount > 1 else {
+        guard threadCount > 1, taskCount > 1,
+            state.busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
+        else {
             for task in 0..<taskCount { body(task, 0) }
             return
         }
+        defer { state.busy.store(false, ordering: .releasing) }
         let count = min(taskCount, Self.maxTaskCount)
         withoutActuallyEscaping(body) { escapable in
             state.start(taskCount: count, body: escapable)
@@ -64,6 +69,8 @@ private final class PoolState: @unchecked Sendable {
     // completed) and read by a worker only after it claimed a task of that region (acquiring
     // compare-exchange); `sleepers` and `stopping` are guarded by `condition`.
     let word = Atomic<UInt64>(0)
+    /// Set while a region runs; a second caller then runs its tasks alone.
+    let busy = Atomic<Bool>(false)
     let completed = Atomic<Int>(0)
     var body: ((Int, Int) -> Void)?
     let condition = NSCondition()
