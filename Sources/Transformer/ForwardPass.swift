@@ -23,6 +23,8 @@ public final class ForwardPass {
     /// (28 M values for SmolLM2) stays on row tiles.
     let maxDenseWeights = 4 << 20
     let denseWeights = GrowableBuffer()
+    /// The inputs of a row-tile region, transposed for `TileKernel`.
+    let transposedInputs = GrowableBuffer()
     let hyper: LlamaHyperparameters
     /// Norm weights: layer `l`'s attention norm at `2l`, its FFN norm at `2l+1`, the output norm last.
     let norms: UnsafeMutablePointer<Float>

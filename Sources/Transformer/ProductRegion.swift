@@ -18,8 +18,8 @@ enum ProductMode {
     /// Few tokens: quantized matrix-vector kernels per token over chunks of output rows; the
     /// bytes of weights streamed bound the speed.
     case vector
-    /// Tens of tokens: each chunk of output rows is dequantized into a worker's tile and
-    /// multiplied with sgemm.
+    /// Tens of tokens: each chunk of output rows is dequantized, eight rows at a time, into a
+    /// worker's tile and multiplied by `TileKernel` (sgemm below `TileKernel.minimumTokens`).
     case rowTiles
     /// Hundreds of tokens (prefill): the matrices are dequantized once into a shared buffer,
     /// then each task multiplies a tile of tokens by whole matrices with sgemm, so OpenBLAS
@@ -54,11 +54,15 @@ extension ForwardPass {
             return
         }
         let chunk = chunkRows(mode), all = 0..<tokenCount
+        let useTileKernel = mode == .rowTiles && tokenCount >= TileKernel.minimumTokens
+        let transposed = useTileKernel ? transposeInputs(products, tokenCount: tokenCount) : []
         if lockstep {
             let rows = products[0].weights.rows
             pool.run(taskCount: (rows + chunk - 1) / chunk) { task, worker in
                 let range = task * chunk..<min(rows, (task + 1) * chunk)
-                for product in products { self.compute(product, rows: range, tokenCount: tokenCount, mode: mode, worker: worker) }
+                for (index, product) in products.enumerated() {
+                    self.compute(product, rows: range, tokenCount: tokenCount, mode: mode, transposed: transposed[safe: index], worker: worker)
+                }
                 epilogue?(nil, all, range)
             }
             return
@@ -71,7 +75,8 @@ extension ForwardPass {
                 index += 1
             }
             let range = local * chunk..<min(products[index].weights.rows, (local + 1) * chunk)
-            self.compute(products[index], rows: range, tokenCount: tokenCount, mode: mode, worker: worker)
+            self.compute(
+                products[index], rows: range, tokenCount: tokenCount, mode: mode, transposed: transposed[safe: index], worker: worker)
             epilogue?(index, all, range)
         }
     }
@@ -106,8 +111,12 @@ extension ForwardPass {
         }
     }
 
-    /// Rows `rows` of `product` for all `tokenCount` input rows, in a chunked mode.
-    func compute(_ product: Product, rows: Range<Int>, tokenCount: Int, mode: ProductMode, worker: Int) {
+    /// Rows `rows` of `product` for all `tokenCount` input rows, in a chunked mode. In the
+    /// row-tile mode, `TileKernel` reads the inputs `transposed` by `transposeInputs`; without
+    /// them (fewer than `TileKernel.minimumTokens` tokens) the tile goes through sgemm.
+    func compute(
+        _ product: Product, rows: Range<Int>, tokenCount: Int, mode: ProductMode, transposed: SharedFloats?, worker: Int
+    ) {
         let weights = product.weights, columns = weights.columns
         if mode == .vector {
             for token in 0..<tokenCount {
@@ -117,9 +126,44 @@ extension ForwardPass {
             }
             return
         }
-        let tile = workers[worker].tile.reserve(rows.count * columns)
-        weights.dequantize(rows: rows, into: tile)
-        Self.sgemm(product, tokens: 0..<tokenCount, rows: rows, weights: tile)
+        guard let transposed else {
+            let tile = workers[worker].tile.reserve(rows.count * columns)
+            weights.dequantize(rows: rows, into: tile)
+            Self.sgemm(product, tokens: 0..<tokenCount, rows: rows, weights: tile)
+            return
+        }
+        // Eight rows at a time: dequantized, they stay in the core's first-level cache while
+        // every token register passes over them.
+        let tile = workers[worker].tile.reserve(Self.tileGroupRows * columns)
+        for first in stride(from: rows.lowerBound, to: rows.upperBound, by: Self.tileGroupRows) {
+            let group = first..<min(rows.upperBound, first + Self.tileGroupRows)
+            weights.dequantize(rows: group, into: tile)
+            TileKernel.multiply(
+                tile: tile, rowCount: group.count, columns: columns, transposed: transposed.pointer, tokenCount: tokenCount,
+                output: product.output, outputStride: product.outputStride, firstRow: first, accumulate: product.accumulate)
+        }
+    }
+
+    /// Weight rows dequantized per step of the row-tile kernel.
+    static let tileGroupRows = 8
+
+    /// Each product's input transposed for `TileKernel` (products sharing an input share one copy).
+    private func transposeInputs(_ products: [Product], tokenCount: Int) -> [SharedFloats] {
+        let padded = TileKernel.paddedTokens(tokenCount)
+        let total = products.reduce(0) { $0 + $1.weights.columns * padded }
+        let buffer = transposedInputs.reserve(total)
+        var result: [SharedFloats] = [], offset = 0
+        for (index, product) in products.enumerated() {
+            if index > 0, products[index - 1].input == product.input, products[index - 1].weights.columns == product.weights.columns {
+                result.append(result[index - 1])
+                continue
+            }
+            TileKernel.transpose(
+                product.input, tokenCount: tokenCount, columns: product.weights.columns, paddedTokens: padded, into: buffer + offset)
+            result.append(SharedFloats(buffer + offset))
+            offset += product.weights.columns * padded
+        }
+        return result
     }
 
     /// `output[tokens, rows] (+)= input[tokens] · weights[rows]ᵀ` with dequantized `weights`
@@ -140,4 +184,9 @@ extension ForwardPass {
 struct SharedFloats: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Float>
     init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
+}
+
+extension Array {
+    /// The element at `index`, or nil past the end.
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

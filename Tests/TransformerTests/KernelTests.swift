@@ -21,6 +21,44 @@ import Testing
         #expect(Elementwise.exp(SIMD16<Float>(repeating: -1000))[0] < 1e-37)
     }
 
+    /// The row-tile kernel against a double-precision product: row counts with and without a
+    /// tail of single rows, token counts filling two registers, one register and a partial one,
+    /// overwriting and accumulating into a strided output.
+    @Test("tile kernel equals a plain product", arguments: [(8, 32), (13, 9), (21, 17), (3, 40), (16, 48)])
+    func tileKernel(rows: Int, tokens: Int) {
+        let columns = 96, stride = rows + 5, first = 2
+        let weights: [Float] = (0..<rows * columns).map { sin(Float($0) * 0.37) }
+        let inputs: [Float] = (0..<tokens * columns).map { cos(Float($0) * 0.11) }
+        let padded = TileKernel.paddedTokens(tokens)
+        #expect(padded % TileKernel.laneWidth == 0 && padded >= tokens && padded - tokens < TileKernel.laneWidth)
+        var transposed = [Float](repeating: .nan, count: columns * padded)
+        transposed.withUnsafeMutableBufferPointer {
+            TileKernel.transpose(inputs, tokenCount: tokens, columns: columns, paddedTokens: padded, into: $0.baseAddress!)
+        }
+        #expect(transposed[columns * padded - 1] == (padded > tokens ? 0 : inputs[tokens * columns - 1]))
+        for accumulate in [false, true] {
+            var output = [Float](repeating: 0.5, count: tokens * stride)
+            output.withUnsafeMutableBufferPointer { out in
+                TileKernel.multiply(
+                    tile: weights, rowCount: rows, columns: columns, transposed: transposed, tokenCount: tokens,
+                    output: out.baseAddress!, outputStride: stride, firstRow: first, accumulate: accumulate)
+            }
+            var worst: Double = 0
+            for t in 0..<tokens {
+                for column in 0..<stride {
+                    let r = column - first
+                    var expected = 0.5
+                    if r >= 0, r < rows {
+                        let dot = (0..<columns).reduce(0.0) { $0 + Double(weights[r * columns + $1]) * Double(inputs[t * columns + $1]) }
+                        expected = (accumulate ? 0.5 : 0) + dot
+                    }
+                    worst = max(worst, abs(Double(output[t * stride + column]) - expected))
+                }
+            }
+            #expect(worst < 1e-4, "accumulate \(accumulate)")
+        }
+    }
+
     @Test func softmaxRmsNormAndSwiGLU() {
         var values: [Float] = (0..<37).map { sin(Float($0)) * 5 }
         let total = values.map { Foundation.exp(Double($0)) }.reduce(0, +)

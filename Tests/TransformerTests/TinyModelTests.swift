@@ -21,7 +21,7 @@ import Testing
 
         static let all = [
             Modes(name: "vector kernels, attention row by row", vectorRowLimit: 1000, tokenTileRows: 1000, attentionGemmRows: 1000),
-            Modes(name: "row tiles + sgemm, tiled attention", vectorRowLimit: 0, tokenTileRows: 1000, attentionGemmRows: 1),
+            Modes(name: "row tiles + tile kernel, tiled attention", vectorRowLimit: 0, tokenTileRows: 1000, attentionGemmRows: 1),
             Modes(name: "token tiles + sgemm, tiled attention", vectorRowLimit: 0, tokenTileRows: 1, attentionGemmRows: 1),
         ]
     }
@@ -39,6 +39,17 @@ import Testing
         modes.apply(pass)
         try pass.run([BatchSequence(tokens: Self.referenceTokens, startPosition: 0, blockTable: (0..<64).map(Int32.init), logits: .all)])
         #expect(TestSupport.maxDifference(TestSupport.rows(pass), try Self.referenceLogits.get()) < 1e-3)
+    }
+
+    /// Fewer tokens than `TileKernel.minimumTokens`: row tiles go through sgemm.
+    @Test("short batches on row tiles (sgemm) match the reference")
+    func shortRowTiles() throws {
+        let tokens = Array(Self.referenceTokens.prefix(TileKernel.minimumTokens - 2))
+        let pass = try TestSupport.pass(TestSupport.tiny())
+        Modes.all[1].apply(pass)
+        try pass.run([BatchSequence(tokens: tokens, startPosition: 0, blockTable: (0..<64).map(Int32.init), logits: .all)])
+        let expected = try Self.referenceLogits.get().prefix(tokens.count)
+        #expect(TestSupport.maxDifference(TestSupport.rows(pass), Array(expected)) < 1e-3)
     }
 
     @Test("untied F16 LM head and F32/F16 linear weights match the reference", arguments: [GGMLType.f32, .f16])
