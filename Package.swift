@@ -56,9 +56,9 @@ let package = Package(
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads"], exclude: ["Fixtures"]),
         .testTarget(name: "MeasurementTests", dependencies: ["Measurement"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ServingCore", "Workloads", "Measurement"]),
-        .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles"]),
+        .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Workloads"]),
         .testTarget(name: "TransformerTests", dependencies: ["Transformer", "ModelFiles"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "ModelFiles"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "ModelFiles", "Workloads"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ModelExecutionTests", dependencies: ["ModelExecution", "ServingCore", "Transformer", "ModelFiles"]),
         .testTarget(name: "CLITests", dependencies: ["augserve"]),
     ]

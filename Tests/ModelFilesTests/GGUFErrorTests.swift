@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Workloads
 @testable import ModelFiles
 
 @Suite("GGUF reader errors: bad files are clear errors, never crashes")
@@ -231,7 +232,7 @@ struct GGUFErrorTests {
     @Test("random byte corruption never crashes the reader")
     func randomCorruption() throws {
         let original = try TestSupport.smallFile()
-        var generator = SplitMix64(seed: 42)
+        var generator = SeededRandom(seed: 42)
         for _ in 0 ..< 2000 {
             var bytes = original
             for _ in 0 ..< 1 + Int(generator.next() % 4) {
@@ -241,18 +242,5 @@ struct GGUFErrorTests {
                 for name in file.tensorNames { _ = try? file.dequantizedTensor(name) }
             }
         }
-    }
-}
-
-/// A tiny seeded generator for reproducible corruption.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

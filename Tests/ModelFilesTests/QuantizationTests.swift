@@ -1,10 +1,11 @@
 import Testing
+import Workloads
 @testable import ModelFiles
 
 @Suite("Reference quantizers and exact dequantizers")
 struct QuantizationTests {
     static func seededValues(_ count: Int, seed: UInt64, scale: Float = 1) -> [Float] {
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededRandom(seed: seed)
         return (0 ..< count).map { _ in (Float(generator.next() % 20001) / 10000 - 1) * scale }
     }
 

@@ -1,4 +1,5 @@
 import Testing
+import Workloads
 @testable import Tokenization
 
 @Suite("Streaming detokenization never emits half a character")
@@ -43,7 +44,7 @@ struct StreamingDecoderTests {
         let tokenizer = try TestSupport.byteTokenizer()
         let interesting: [UInt8] = [0x41, 0x80, 0xBF, 0xC0, 0xC2, 0xE0, 0xA0, 0xED, 0x9F, 0xA0, 0xF0, 0x90, 0xF4, 0x8F, 0xF5, 0xFF, 0xE2, 0x82, 0xAC]
         let idOf = (0 ... 255).map { tokenizer.id(for: TestSupport.byteLevel([UInt8($0)])) }
-        var generator = SplitMix(seed: 1)
+        var generator = SeededRandom(seed: 1)
         for _ in 0 ..< 3000 {
             let bytes = (0 ..< Int(generator.next() % 9)).map { _ in interesting[Int(generator.next() % UInt64(interesting.count))] }
             let ids = bytes.compactMap { idOf[Int($0)] }
@@ -61,17 +62,5 @@ struct StreamingDecoderTests {
         let ids = tokenizer.encode("Paris.<|im_end|>", parseSpecial: true)
         #expect(try Self.stream(ids, tokenizer, skipSpecial: true).joined() == "Paris.")
         #expect(try Self.stream(ids, tokenizer).joined() == "Paris.<|im_end|>")
-    }
-}
-
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
