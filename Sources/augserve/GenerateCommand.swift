@@ -11,7 +11,8 @@ struct GenerateCommand: AsyncParsableCommand {
         discussion: """
             Runs the default model (SmolLM2-135M-Instruct) on the CPU. With --chat the prompt is \
             wrapped as a user turn of the model's ChatML template and generation stops at the end of \
-            the assistant's turn. Temperature 0 (the default) is greedy decoding.
+            the assistant's turn (unless --ignore-eos). --stop ends the output before the first \
+            occurrence of a given text. Temperature 0 (the default) is greedy decoding.
             Example: augserve generate --chat --prompt "What is the capital of France?"
             """)
 
@@ -45,6 +46,12 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Seed of the sampling randomness.")
     var seed: UInt64 = 0
 
+    @Option(name: .customLong("stop"), help: "Stop before this text (repeatable); it is not printed.")
+    var stops: [String] = []
+
+    @Flag(help: "Do not stop at the end-of-sequence token (or, with --chat, at the end of the turn).")
+    var ignoreEOS = false
+
     @Option(help: "CPU threads.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -64,15 +71,17 @@ struct GenerateCommand: AsyncParsableCommand {
         guard promptIDs.count < context else {
             throw ValidationError("the prompt has \(promptIDs.count) tokens; this model's context length is \(context)")
         }
-        let stop = Set([tokenizer.specialTokenIDs.eos].compactMap { $0 })
+        let stop = ignoreEOS ? [] : Set([tokenizer.specialTokenIDs.eos].compactMap { $0 })
+        var filter = StopStringFilter(stops: stops)
         let pool = WorkerPool(threadCount: threads)
         var stream = try TokenStream(model: llama, promptIDs: promptIDs, maxTokens: maxTokens, pool: pool)
         var decoder = StreamingDecoder(tokenizer: tokenizer, skipSpecial: true)
         while let token = try stream.next(settings) {
             if stop.contains(token) { break }
-            write(try decoder.append(token))
+            write(filter.feed(try decoder.append(token)))
+            if filter.stopped { break }
         }
-        write(decoder.finish() + "\n")
+        write(filter.feed(decoder.finish()) + filter.finish() + "\n")
     }
 
     private func renderChat(_ text: String) -> String {
