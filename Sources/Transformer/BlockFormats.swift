@@ -15,6 +15,19 @@ protocol BlockFormat {
         vector: inout SIMD16<Float>, scalar: inout Float)
 }
 
+extension BlockFormat {
+    /// Formats without a per-block offset (F16, F32): the dequantized block times `x`.
+    @inline(__always)
+    static func accumulate(
+        _ block: UnsafeRawPointer, _ low: SIMD16<Float>, _ high: SIMD16<Float>, blockSum: Float,
+        vector: inout SIMD16<Float>, scalar: inout Float
+    ) {
+        let (wl, wh) = dequantize(block)
+        vector.addProduct(wl, low)
+        vector.addProduct(wh, high)
+    }
+}
+
 /// Q4_1: `f16 d, f16 m, u8 qs[16]`; element j is `d·(qs[j] & 15) + m`, element j+16 is
 /// `d·(qs[j] >> 4) + m`. The dot product is factored as `d·Σ q·x + m·Σx`, so the offset costs
 /// one scalar multiply-add per block instead of two vector ones.
@@ -105,16 +118,6 @@ enum F16Format: BlockFormat {
         for j in 0..<16 { high[j] = Float(h[j + 16]) }
         return (low, high)
     }
-
-    @inline(__always)
-    static func accumulate(
-        _ block: UnsafeRawPointer, _ low: SIMD16<Float>, _ high: SIMD16<Float>, blockSum: Float,
-        vector: inout SIMD16<Float>, scalar: inout Float
-    ) {
-        let (wl, wh) = dequantize(block)
-        vector.addProduct(wl, low)
-        vector.addProduct(wh, high)
-    }
 }
 
 /// F32: 32 floats.
@@ -124,15 +127,5 @@ enum F32Format: BlockFormat {
     @inline(__always)
     static func dequantize(_ block: UnsafeRawPointer) -> (SIMD16<Float>, SIMD16<Float>) {
         (block.loadUnaligned(as: SIMD16<Float>.self), block.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self))
-    }
-
-    @inline(__always)
-    static func accumulate(
-        _ block: UnsafeRawPointer, _ low: SIMD16<Float>, _ high: SIMD16<Float>, blockSum: Float,
-        vector: inout SIMD16<Float>, scalar: inout Float
-    ) {
-        let (wl, wh) = dequantize(block)
-        vector.addProduct(wl, low)
-        vector.addProduct(wh, high)
     }
 }

@@ -55,13 +55,13 @@ extension ForwardPass {
         }
         let chunk = chunkRows(mode), all = 0..<tokenCount
         let useTileKernel = mode == .rowTiles && tokenCount >= TileKernel.minimumTokens
-        let transposed = useTileKernel ? transposeInputs(products, tokenCount: tokenCount) : []
+        let transposed = useTileKernel ? transposeInputs(products, tokenCount: tokenCount) : nil
         if lockstep {
             let rows = products[0].weights.rows
             pool.run(taskCount: (rows + chunk - 1) / chunk) { task, worker in
                 let range = task * chunk..<min(rows, (task + 1) * chunk)
                 for (index, product) in products.enumerated() {
-                    self.compute(product, rows: range, tokenCount: tokenCount, mode: mode, transposed: transposed[safe: index], worker: worker)
+                    self.compute(product, rows: range, tokenCount: tokenCount, mode: mode, transposed: transposed?[index], worker: worker)
                 }
                 epilogue?(nil, all, range)
             }
@@ -76,7 +76,7 @@ extension ForwardPass {
             }
             let range = local * chunk..<min(products[index].weights.rows, (local + 1) * chunk)
             self.compute(
-                products[index], rows: range, tokenCount: tokenCount, mode: mode, transposed: transposed[safe: index], worker: worker)
+                products[index], rows: range, tokenCount: tokenCount, mode: mode, transposed: transposed?[index], worker: worker)
             epilogue?(index, all, range)
         }
     }
@@ -184,9 +184,4 @@ extension ForwardPass {
 struct SharedFloats: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Float>
     init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
-}
-
-extension Array {
-    /// The element at `index`, or nil past the end.
-    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

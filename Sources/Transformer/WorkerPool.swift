@@ -10,7 +10,8 @@ import Synchronization
 /// parked thread costs tens of microseconds), then park on a condition variable.
 public final class WorkerPool: @unchecked Sendable {
     // @unchecked Sendable: the mutable state lives in `PoolState`, whose fields are atomics or
-    // guarded by its condition; `run` is documented as non-reentrant and single-caller.
+    // guarded by its condition; a region is claimed through the atomic `busy` flag, so a second
+    // caller (another thread, or a task) never touches the shared task word and runs inline.
 
     /// Most tasks one region hands out through the shared word (the rest run on the caller).
     static let maxTaskCount = Int(PoolState.indexMask)
