@@ -52,7 +52,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "ServingCoreTests", dependencies: ["ServingCore"]),
+        .testTarget(name: "ServingCoreTests", dependencies: ["ServingCore", "Workloads"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads"], exclude: ["Fixtures"]),
         .testTarget(name: "MeasurementTests", dependencies: ["Measurement"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ServingCore", "Workloads", "Measurement"]),

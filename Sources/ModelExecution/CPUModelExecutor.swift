@@ -56,7 +56,11 @@ public final class CPUModelExecutor: ModelExecutor {
         for sequence in plan.sequences where sequence.samplesNextToken {
             let settings = Self.settings(sequence.sampling)
             let position = sequence.startPosition + sequence.tokenCount
-            let token = forward.withLogits(row: row) { sampler.sample($0, settings: settings, position: position) } ?? 0
+            let suppressed = sequence.suppressesStopTokens ? sequence.sampling.stopTokenIDs : []
+            let token: TokenID = forward.withMutableLogits(row: row) { (logits: UnsafeMutableBufferPointer<Float>) -> TokenID in
+                for id in suppressed where id >= 0 && Int(id) < logits.count { logits[Int(id)] = -.infinity }
+                return sampler.sample(UnsafeBufferPointer(logits), settings: settings, position: position)
+            } ?? 0
             sampled.append(SampledToken(requestID: sequence.requestID, token: token))
             row += 1
         }
@@ -74,9 +78,13 @@ public final class CPUModelExecutor: ModelExecutor {
             }
         }
         let context = model.hyperparameters.contextLength
+        let vocabulary = model.hyperparameters.vocabularySize
         for sequence in plan.sequences {
             let request = sequence.requestID, end = sequence.startPosition + sequence.tokenCount
             guard !sequence.tokens.isEmpty else { throw .invalidSequence(request: request, reason: "no tokens") }
+            if let bad = sequence.tokens.first(where: { $0 < 0 || Int($0) >= vocabulary }) {
+                throw .invalidSequence(request: request, reason: "token \(bad) outside the vocabulary of \(vocabulary)")
+            }
             guard sequence.startPosition >= 0, end <= context else {
                 throw .invalidSequence(request: request, reason: "positions \(sequence.startPosition)..<\(end) outside the context of \(context)")
             }

@@ -41,6 +41,9 @@ public struct ScheduledSequence: Sendable, Equatable {
     public var samplesNextToken: Bool
     /// How to sample, when `samplesNextToken` is true.
     public var sampling: SamplingParameters
+    /// The request has not reached its minimum output yet: the sampler must not pick one of
+    /// `sampling.stopTokenIDs` (OpenAI's `min_tokens`).
+    public var suppressesStopTokens = false
 
     public init(
         requestID: RequestID, tokens: [TokenID], startPosition: Int, blockTable: [BlockID],

@@ -91,16 +91,20 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var cost: IterationCostModel
     /// Emit an event per sampled token (the live server streams them; the simulator does not need them).
     public var emitsTokenEvents = false
+    /// The model's vocabulary size: prompt and returned token ids are checked against it at
+    /// `submit` / `callReturned` (nil: not checked, e.g. the simulator's synthetic ids).
+    public var vocabularySize: Int?
 
     public init(
         policy: PolicyConfiguration, cache: CacheConfiguration, limits: SchedulerLimits,
-        cost: IterationCostModel, emitsTokenEvents: Bool = false
+        cost: IterationCostModel, emitsTokenEvents: Bool = false, vocabularySize: Int? = nil
     ) {
         self.policy = policy
         self.cache = cache
         self.limits = limits
         self.cost = cost
         self.emitsTokenEvents = emitsTokenEvents
+        self.vocabularySize = vocabularySize
     }
 
     public func validate() throws(ConfigurationError) {
@@ -108,6 +112,9 @@ public struct EngineConfiguration: Sendable, Equatable {
         try limits.validate()
         try cost.validate()
         try policy.validate()
+        if let vocabularySize {
+            try ConfigurationError.require(vocabularySize > 0, "vocabularySize", vocabularySize, "must be > 0")
+        }
         try ConfigurationError.require(
             cache.deviceBlockCount * cache.blockSize >= limits.maxContextLength,
             "cache.deviceBlockCount", cache.deviceBlockCount,

@@ -7,6 +7,7 @@ extension EngineCore {
         let flights = inFlight
         let tokens = try sampledTokens(output, for: flights)
         inFlight = []
+        inFlightTransfers = []
         for slot in hostSlotsPendingRelease { host.release(slot) }  // the executor has copied them in
         hostSlotsPendingRelease.removeAll(keepingCapacity: true)
         var events: [EngineEvent] = []
@@ -63,7 +64,7 @@ extension EngineCore {
         }
         if configuration.emitsTokenEvents { events.append(.token(request.id, token)) }
         let sampling = request.spec.sampling
-        if !sampling.ignoreEOS, sampling.stopTokenIDs.contains(token) {
+        if !sampling.ignoreEOS, request.generatedCount > request.spec.minOutputTokenCount, sampling.stopTokenIDs.contains(token) {
             events.append(.finished(finish(request, reason: .stop, now: now)))
         }
     }
@@ -76,29 +77,37 @@ extension EngineCore {
         }
         guard request.scriptedDecodesLeft == 0, sampled || request.pendingTokenCount == 0 else { return }
         if let call = request.scriptedCall {
-            events.append(intercept(request, call: call, now: now))
+            let mode = intercept(request, call: call.descriptor, truth: call, now: now)
+            events.append(.intercepted(request.id, call, mode))
         } else {
             events.append(.finished(finish(request, reason: .length, now: now)))
         }
     }
 
     func limitReached(_ request: Request) -> FinishReason? {
-        if request.outputCount >= request.spec.maxOutputTokenCount { return .length }
+        if request.accountedOutputCount >= request.spec.maxOutputTokenCount { return .length }
         if request.tokens.count >= limits.maxContextLength { return .contextLimit }
         return nil
     }
 
-    /// Pauses a running request for `call`; the policy picks how its context is held.
-    func intercept(_ request: Request, call: ScriptedCall, now: Duration) -> EngineEvent {
+    /// Pauses a request for `call`; the policy picks how its context is held. `truth` is the
+    /// scripted call when replaying a trace (only an oracle predictor reads it), nil for a live one.
+    func intercept(_ request: Request, call: CallDescriptor, truth: ScriptedCall?, now: Duration) -> ContextMode {
         detach(request)
+        closeQueueingEpisode(request, now: now)
         request.callCount += 1
         request.pendingCall = PendingCall(
             name: call.name, startedAt: now,
-            expectedDuration: policy.expectedDuration(of: call, for: request, core: self))
-        let mode = policy.contextModeAtInterception(request, core: self, now: now)
-        if mode == .discard { discardContext(request) }
+            expectedDuration: policy.expectedDuration(of: call, truth: truth, for: request, core: self))
+        var mode = request.blocks.isEmpty && request.hostSlots.isEmpty
+            ? .discard : policy.contextModeAtInterception(request, core: self, now: now)
+        if mode == .discard {
+            discardContext(request)
+        } else if !request.hostSlots.isEmpty {
+            mode = .swap  // partly on the host already (a swapped request): it stays there
+        }
         pause(request, mode: mode)
-        return .intercepted(request.id, call, mode)
+        return mode
     }
 
     /// The call that paused `id` returned `returnedTokens` at `now`. Throws if the request is not
@@ -109,8 +118,11 @@ extension EngineCore {
         guard case .paused(let mode) = request.state, let call = request.pendingCall else {
             throw .notPaused(id, request.state)
         }
+        if let vocabulary = configuration.vocabularySize, let bad = returnedTokens.first(where: { $0 < 0 || Int($0) >= vocabulary }) {
+            throw .invalidToken(bad, vocabularySize: vocabulary)
+        }
         let kept = appendReturned(request, tokens: returnedTokens, call: call, now: now)
-        policy.callReturned(request, duration: now - call.startedAt, returnedTokenCount: kept, core: self, now: now)
+        policy.callReturned(request, name: call.name, duration: now - call.startedAt, returnedTokenCount: kept, core: self, now: now)
         if let reason = limitReached(request) { return finish(request, reason: reason, now: now) }
         remove(request, from: &paused)
         resume(request, mode: mode, now: now)
@@ -120,7 +132,9 @@ extension EngineCore {
     /// Appends what the call returned (cut to the context and output limits); returns the count kept.
     private func appendReturned(_ request: Request, tokens: [TokenID], call: PendingCall, now: Duration) -> Int {
         let room = max(0, limits.maxContextLength - request.tokens.count)
-        let kept = tokens.prefix(min(room, max(0, request.spec.maxOutputTokenCount - request.outputCount)))
+        let outputRoom = request.spec.outputAccounting == .generatedAndReturned
+            ? max(0, request.spec.maxOutputTokenCount - request.outputCount) : room
+        let kept = tokens.prefix(min(room, outputRoom))
         request.tokens.append(contentsOf: kept)
         request.returnedCount += kept.count
         request.totalCallDuration += now - call.startedAt
@@ -163,6 +177,7 @@ extension EngineCore {
             id: request.id, requestClass: request.spec.requestClass, finishReason: reason, arrival: request.arrival,
             firstTokenAt: request.firstTokenAt, finishedAt: now, promptTokenCount: request.promptCount,
             generatedTokenCount: request.generatedCount, returnedTokenCount: request.returnedCount,
+            cachedPromptTokenCount: request.cachedPromptTokenCount ?? 0,
             callCount: request.callCount, totalCallDuration: request.totalCallDuration,
             queueingDelay: request.queueingDelay, preemptionCount: request.preemptionCount,
             recomputedTokenCount: request.recomputedTokenCount, swappedBlockCount: request.swappedBlockCount)

@@ -43,12 +43,14 @@ extension EngineCore {
         }
         request.hostSlots.insert(contentsOf: slots.reversed(), at: 0)
         request.swappedBlockCount += moved
+        if moved > 0 { round.transferred.append(request) }
         return moved
     }
 
     /// Copies host blocks of `request` back to new device blocks, in order, within the swap-in
     /// budget and free device memory. Returns true when the request is fully on the device.
     func swapIn(_ request: Request, round: inout RoundState) -> Bool {
+        if !request.hostSlots.isEmpty, round.swapInBudget >= blockSize, pool.freeCount > 0 { round.transferred.append(request) }
         while !request.hostSlots.isEmpty, round.swapInBudget >= blockSize, let block = pool.allocate() {
             let slot = request.hostSlots.removeFirst()
             round.swapIn.append(BlockTransfer(device: block, host: slot))

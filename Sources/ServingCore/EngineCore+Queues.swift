@@ -1,8 +1,14 @@
 /// Moving requests between the state containers. Every state change goes through here so that a
 /// request is in exactly one container, matching its `state`.
 extension EngineCore {
+    /// Seconds of queue key per priority step: larger than any arrival time or cost a key holds,
+    /// so `RequestSpec.priority` orders first in every policy's running and swapped sets and in
+    /// the FCFS waiting queues (AugServe's ranked queue orders by priority tier).
+    static let priorityKeyScale = 1e9
+
     func enqueueWaiting(_ request: Request, entry: QueueEntry, now: Duration) {
-        request.queueKey = policy.queueKey(for: request, entry: entry, now: now)
+        let priority = Double(min(max(request.spec.priority, -1_000), 1_000))
+        request.queueKey = policy.queueKey(for: request, entry: entry, now: now) + priority * Self.priorityKeyScale
         request.state = .waiting
         request.waitingSince = now
         waiting.insert(request)

@@ -23,6 +23,7 @@ extension EngineCore {
 
     private func finishRound(_ round: RoundState) -> BatchPlan {
         inFlight = round.decodeFlights + round.prefillFlights  // the plan's sequence order
+        inFlightTransfers = round.transferred
         let plan = BatchPlan(
             sequences: round.decodes + round.prefills, swapOut: round.swapOut, swapIn: round.swapIn,
             releasedRequests: releasedSinceLastPlan)
@@ -110,6 +111,9 @@ extension EngineCore {
             return false
         }
         startRunning(request, now: now)
+        if request.cachedPromptTokenCount == nil {
+            request.cachedPromptTokenCount = min(request.computedCount, request.promptCount)
+        }
         addChunk(request, tokenCount: chunk, round: &round)
         return true
     }
@@ -125,9 +129,11 @@ extension EngineCore {
         let end = start + tokenCount
         guard tokenCount > 0, grow(request, coveringTokens: end) else { return }
         let samples = end == request.tokens.count && wantsToken(request)
-        let sequence = ScheduledSequence(
+        var sequence = ScheduledSequence(
             requestID: request.id, tokens: Array(request.tokens[start..<end]), startPosition: start,
             blockTable: request.blocks, samplesNextToken: samples, sampling: request.spec.sampling)
+        sequence.suppressesStopTokens = samples && request.generatedCount < request.spec.minOutputTokenCount
+            && !request.spec.sampling.ignoreEOS && !request.spec.sampling.stopTokenIDs.isEmpty
         let flight = InFlightSequence(request: request, tokenCount: tokenCount, samples: samples)
         if request.isDecoding {
             round.decodes.append(sequence)

@@ -23,6 +23,10 @@ public final class EngineCore {
     var roundNumber = 0
     /// What the last plan asked the executor to run, for `apply`.
     var inFlight: [InFlightSequence] = []
+    /// Requests whose blocks the last plan copies (swap-out or swap-in), for `failInFlight`.
+    var inFlightTransfers: [Request] = []
+    /// The cost model policies reason with; `updateCostModel` replaces it.
+    var currentCost: IterationCostModel
     var releasedSinceLastPlan: [RequestID] = []
     /// Host slots read by this round's swap-ins; freed in `apply`, once the executor copied them.
     var hostSlotsPendingRelease: [HostSlotID] = []
@@ -37,6 +41,7 @@ public final class EngineCore {
             totalCount: configuration.cache.deviceBlockCount, blockSize: configuration.cache.blockSize,
             prefixCachingEnabled: configuration.cache.prefixCachingEnabled)
         host = HostSwapSpace(totalCount: configuration.cache.hostBlockCount)
+        currentCost = configuration.cost
         policy = makePolicy(configuration)
     }
 
@@ -61,6 +66,12 @@ public final class EngineCore {
             throw .promptTooLong(tokenCount: spec.promptTokens.count, maxContextLength: limits.maxContextLength)
         }
         guard spec.maxOutputTokenCount > 0 else { throw .invalidMaxOutput(spec.maxOutputTokenCount) }
+        if let vocabulary = configuration.vocabularySize,
+            let bad = spec.promptTokens.first(where: { $0 < 0 || Int($0) >= vocabulary })
+        {
+            throw .invalidToken(bad, vocabularySize: vocabulary)
+        }
+        guard spec.minOutputTokenCount >= 0 else { throw .invalidSegment(index: 0, reason: "negative min output tokens") }
         for (index, segment) in spec.segments.enumerated() {
             guard segment.decodeTokenCount >= 0 else { throw .invalidSegment(index: index, reason: "negative decode count") }
             if let call = segment.call, call.returnedTokenCount < 0 || call.duration < .zero {

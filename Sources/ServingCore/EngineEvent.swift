@@ -5,7 +5,9 @@ public enum EngineEvent: Sendable, Equatable {
     case firstToken(RequestID)
     /// A sampled token (only when `EngineConfiguration.emitsTokenEvents`).
     case token(RequestID, TokenID)
-    /// The request paused for a call; the driver runs it and reports `callReturned`.
+    /// The request reached a scripted call (trace replay) and paused; the driver plays the call
+    /// from the script it gave and reports `callReturned`. Live calls are the driver's own
+    /// decision (`EngineCore.intercept`) and produce no event.
     case intercepted(RequestID, ScriptedCall, ContextMode)
     /// The request left the engine.
     case finished(RequestOutcome)
@@ -22,6 +24,8 @@ public struct RequestOutcome: Sendable, Equatable {
     public var promptTokenCount: Int
     public var generatedTokenCount: Int
     public var returnedTokenCount: Int
+    /// Prompt tokens served from the prefix cache at the first admission.
+    public var cachedPromptTokenCount: Int
     public var callCount: Int
     public var totalCallDuration: Duration
     /// Time spent waiting for admission or swap-in (all episodes).
@@ -63,8 +67,12 @@ public enum EngineError: Error, Equatable, CustomStringConvertible, Sendable {
     case promptTooLong(tokenCount: Int, maxContextLength: Int)
     case invalidMaxOutput(Int)
     case invalidSegment(index: Int, reason: String)
+    case invalidToken(TokenID, vocabularySize: Int)
     case unknownRequest(RequestID)
     case notPaused(RequestID, RequestState)
+    /// A live interception of a request that cannot pause now (finished, paused, or in the step
+    /// that is running).
+    case cannotIntercept(RequestID, String)
     case outputMismatch(String)
 
     public var description: String {
@@ -74,7 +82,9 @@ public enum EngineError: Error, Equatable, CustomStringConvertible, Sendable {
             "this model's maximum context length is \(limit) tokens; the prompt has \(count) tokens"
         case .invalidMaxOutput(let value): "max output tokens must be > 0, got \(value)"
         case .invalidSegment(let index, let reason): "segment \(index): \(reason)"
+        case .invalidToken(let token, let size): "token id \(token) is outside the vocabulary of \(size) tokens"
         case .unknownRequest(let id): "unknown request \(id)"
+        case .cannotIntercept(let id, let reason): "request \(id) cannot be intercepted: \(reason)"
         case .notPaused(let id, let state): "request \(id) is \(state), not paused in a call"
         case .outputMismatch(let detail): "executor output does not match the plan: \(detail)"
         }

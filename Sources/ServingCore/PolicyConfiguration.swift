@@ -28,17 +28,30 @@ public struct PolicyConfiguration: Sendable, Equatable {
     public var swapBudget: SwapBudget
     /// InferCept's chunk limit `m` in the waste and swap-budget formulas (384).
     public var interceptChunkTokenCount: Int = 384
+    /// Where InferCept's min-waste reads call durations: `oracle` (the trace), as in InferCept's
+    /// experiments (the simulator's default); `history` on the live engine, where they are unknown.
+    public var interceptPredictor: PredictorKind = .oracle
     /// AugServe's parameters (ignored by the baselines).
     public var augserve: AugServeParameters
 
     public init(
         kind: PolicyKind, swapBudget: SwapBudget = SwapBudget(), interceptChunkTokenCount: Int = 384,
-        augserve: AugServeParameters = AugServeParameters()
+        interceptPredictor: PredictorKind = .oracle, augserve: AugServeParameters = AugServeParameters()
     ) {
         self.kind = kind
         self.swapBudget = swapBudget
         self.interceptChunkTokenCount = interceptChunkTokenCount
+        self.interceptPredictor = interceptPredictor
         self.augserve = augserve
+    }
+
+    /// Whether a policy of this configuration reads the trace's truth (it can only replay traces).
+    public var usesOracle: Bool {
+        switch kind {
+        case .vllm, .vllmAPC: false
+        case .infercept: interceptPredictor == .oracle
+        case .augserve: augserve.predictor == .oracle
+        }
     }
 
     /// Whether the engine keeps freed blocks findable by content: vLLM-APC, and AugServe unless

@@ -47,6 +47,9 @@ final class Request {
     var preemptionCount = 0
     var recomputedTokenCount = 0
     var swappedBlockCount = 0
+    /// Prompt tokens whose KV came from the prefix cache at the first admission (usage's
+    /// `cached_tokens`); nil until admitted.
+    var cachedPromptTokenCount: Int?
 
     /// AugServe's per-request predictions and costs (nil under other policies). A typed field, not
     /// an opaque one: the ranking reads it for every waiting request and a dynamic cast per read
@@ -67,6 +70,10 @@ final class Request {
         queueingDelay + (waitingSince.map { max(.zero, now - $0) } ?? .zero)
     }
     var outputCount: Int { generatedCount + returnedCount }
+    /// Output counted against `maxOutputTokenCount` (returned tokens only for trace replay).
+    var accountedOutputCount: Int {
+        spec.outputAccounting == .generatedAndReturned ? generatedCount + returnedCount : generatedCount
+    }
     /// Tokens still to forward before the request can sample again.
     var pendingTokenCount: Int { tokens.count - computedCount }
     var isDecoding: Bool { pendingTokenCount == 1 && computedCount > 0 }

@@ -13,6 +13,8 @@ struct RoundState {
     /// In-flight records in the same order as `decodes` and `prefills`, for `apply`.
     var decodeFlights: [InFlightSequence] = []
     var prefillFlights: [InFlightSequence] = []
+    /// Requests whose blocks this round's swaps copy.
+    var transferred: [Request] = []
 
     init(number: Int, tokenBudget: Int, swapInBudget: Int, swapOutBudget: Int) {
         self.number = number

@@ -38,7 +38,7 @@ public struct SchedulerBenchmark {
             let call = ScriptedCall(name: "tool", duration: .seconds(Double(serial % 7)), returnedTokenCount: 20)
             let spec = RequestSpec(
                 promptTokens: TraceReplay.promptTokens(key: "bench-\(serial)", count: 200 + Int(serial % 300)),
-                sampling: SamplingParameters(ignoreEOS: true), maxOutputTokenCount: 1500,
+                sampling: SamplingParameters(ignoreEOS: true), maxOutputTokenCount: 1500, outputAccounting: .generatedAndReturned,
                 segments: [ScriptedSegment(decodeTokenCount: 300, call: call), ScriptedSegment(decodeTokenCount: 1000)],
                 requestClass: ["math", "chatbot", "qa"][Int(serial % 3)])
             try core.submit(spec, now: now)

@@ -18,20 +18,15 @@ public struct SimulatedExecutor: ModelExecutor {
     }
 
     public mutating func execute(_ plan: BatchPlan) -> StepOutput {
-        var tokens = 0
-        var decodeContext = 0
         var sampled: [SampledToken] = []
         sampled.reserveCapacity(plan.sequences.count)
-        for sequence in plan.sequences {
-            tokens += sequence.tokenCount
-            if sequence.tokenCount == 1 { decodeContext += sequence.startPosition + 1 }
-            if sequence.samplesNextToken {
-                let position = sequence.startPosition + sequence.tokenCount
-                sampled.append(SampledToken(requestID: sequence.requestID, token: syntheticToken(sequence.requestID, position)))
-            }
+        for sequence in plan.sequences where sequence.samplesNextToken {
+            let position = sequence.startPosition + sequence.tokenCount
+            sampled.append(SampledToken(requestID: sequence.requestID, token: syntheticToken(sequence.requestID, position)))
         }
-        let compute = cost.computeSeconds(batchTokenCount: tokens, decodeContextTokenCount: decodeContext)
-        let swap = cost.swapSeconds(tokenCount: (plan.swapIn.count + plan.swapOut.count) * blockSize)
+        let shape = plan.shape(blockSize: blockSize)
+        let compute = cost.computeSeconds(batchTokenCount: shape.tokenCount, decodeContextTokenCount: shape.decodeContextTokenCount)
+        let swap = cost.swapSeconds(tokenCount: shape.swapTokenCount)
         return StepOutput(sampledTokens: sampled, duration: .seconds(max(compute, swap)))
     }
 

@@ -19,7 +19,8 @@ enum TraceReplay {
         return RequestSpec(
             promptTokens: promptTokens(key: trace.key, count: min(trace.promptTokenCount, contextLimit)),
             sampling: SamplingParameters(ignoreEOS: true),
-            maxOutputTokenCount: max(1, trace.maxOutputTokenCount), segments: segments, requestClass: trace.type)
+            maxOutputTokenCount: max(1, trace.maxOutputTokenCount), outputAccounting: .generatedAndReturned,
+            segments: segments, requestClass: trace.type)
     }
 
     static func promptTokens(key: String, count: Int) -> [TokenID] {

@@ -96,6 +96,14 @@ public final class ForwardPass {
         return try body(UnsafeBufferPointer(start: current.logits + row * vocabulary, count: vocabulary))
     }
 
+    /// Logit row `row` of the last pass, writable (e.g. to mask tokens before sampling); nil when
+    /// out of range.
+    public func withMutableLogits<Result>(row: Int, _ body: (UnsafeMutableBufferPointer<Float>) throws -> Result) rethrows -> Result? {
+        guard let current, row >= 0, row < logitRowCount else { return nil }
+        let vocabulary = hyper.vocabularySize
+        return try body(UnsafeMutableBufferPointer(start: current.logits + row * vocabulary, count: vocabulary))
+    }
+
     /// A copy of logit row `row` of the last pass (empty when out of range).
     public func logits(row: Int) -> [Float] { withLogits(row: row) { Array($0) } ?? [] }
 

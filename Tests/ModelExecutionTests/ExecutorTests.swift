@@ -72,7 +72,7 @@ import Transformer
             (BatchPlan(sequences: [Self.sequence(1, [1], start: 300, table: Array(repeating: 0, count: 80))]), "outside the context of 256"),
             (BatchPlan(sequences: [Self.sequence(1, [1], start: 0, table: [-3])]), "block -3"),
             (BatchPlan(sequences: [Self.sequence(1, [], start: 0, table: [0])]), "no tokens"),
-            (BatchPlan(sequences: [Self.sequence(1, [99], start: 0, table: [7])]), "token 99 outside the vocabulary"),
+            (BatchPlan(sequences: [Self.sequence(1, [99], start: 0, table: [7])], swapIn: intoBlockZero), "token 99 outside the vocabulary"),
             (BatchPlan(sequences: [Self.sequence(1, [1], start: 0, table: [7], sampling: SamplingParameters(temperature: -1))], swapIn: intoBlockZero), "temperature"),
         ]
         for (plan, message) in bad {

@@ -13,22 +13,25 @@ final class CoreHarness {
     /// Calls in progress: when they return and what they return.
     var pendingReturns: [(id: RequestID, at: Duration, tokens: [TokenID])] = []
     var autoReturnCalls = true
+    /// The token the fake executor samples for every sequence.
+    var sampledToken: TokenID = 5
 
     init(
         policy: PolicyKind, deviceBlocks: Int = 64, hostBlocks: Int = 64, blockSize: Int = 4,
         budget: Int? = nil, maxRunning: Int = 256, maxContext: Int = 128, prefixCaching: Bool = false,
         cost: IterationCostModel = CoreHarness.defaultCost, stepDuration: Duration = .milliseconds(10),
-        augserve: AugServeParameters = AugServeParameters()
+        augserve: AugServeParameters = AugServeParameters(), interceptPredictor: PredictorKind = .oracle,
+        vocabularySize: Int? = nil
     ) throws {
         let configuration = EngineConfiguration(
-            policy: PolicyConfiguration(kind: policy, augserve: augserve),
+            policy: PolicyConfiguration(kind: policy, interceptPredictor: interceptPredictor, augserve: augserve),
             cache: CacheConfiguration(
                 blockSize: blockSize, deviceBlockCount: deviceBlocks, hostBlockCount: hostBlocks,
                 prefixCachingEnabled: prefixCaching || policy == .vllmAPC),
             limits: SchedulerLimits(
                 maxBatchedTokenCount: budget ?? policy.defaultMaxBatchedTokenCount,
                 maxRunningRequestCount: maxRunning, maxContextLength: maxContext),
-            cost: cost)
+            cost: cost, vocabularySize: vocabularySize)
         core = try EngineCore(configuration: configuration)
         self.stepDuration = stepDuration
     }
@@ -46,7 +49,7 @@ final class CoreHarness {
         let total = segments.reduce(0) { $0 + $1.decodeTokenCount + ($1.call?.returnedTokenCount ?? 0) }
         let spec = RequestSpec(
             promptTokens: Self.prompt(prompt, seed: seed), sampling: SamplingParameters(ignoreEOS: true),
-            maxOutputTokenCount: maxOutput ?? max(1, total), segments: segments)
+            maxOutputTokenCount: maxOutput ?? max(1, total), outputAccounting: .generatedAndReturned, segments: segments)
         return try core.submit(spec, now: now)
     }
 
@@ -67,7 +70,7 @@ final class CoreHarness {
         #expect(plan.swapOut.count * blockSize <= max(0, core.snapshot.swapOutBudget), sourceLocation: sourceLocation)
         #expect(plan.swapIn.count * blockSize <= max(0, core.snapshot.swapInBudget), sourceLocation: sourceLocation)
         plans.append(plan)
-        let sampled = plan.sequences.filter(\.samplesNextToken).map { SampledToken(requestID: $0.requestID, token: 5) }
+        let sampled = plan.sequences.filter(\.samplesNextToken).map { SampledToken(requestID: $0.requestID, token: sampledToken) }
         now += plan.isEmpty ? stepDuration / 10 : stepDuration
         let newEvents = try core.apply(StepOutput(sampledTokens: sampled, duration: stepDuration), now: now)
         record(newEvents)

@@ -25,10 +25,9 @@ extension AugServePolicy {
         return swapSplit.split(chunkTokenCount: estimator.chunkTokenCount, freeTokenCount: core.pool.freeCount * core.blockSize)
     }
 
-    func expectedDuration(of call: ScriptedCall, for request: Request, core: EngineCore) -> Duration {
-        let prediction = predictor.predictCall(name: call.name, requestClass: request.spec.requestClass, truth: call)
+    func expectedDuration(of call: CallDescriptor, truth: ScriptedCall?, for request: Request, core: EngineCore) -> Duration {
+        let prediction = predictor.predictCall(name: call.name, requestClass: request.spec.requestClass, truth: truth)
         Self.state(of: request)?.currentCall = prediction
-        Self.state(of: request)?.currentCallName = call.name
         return prediction.duration
     }
 
@@ -84,8 +83,7 @@ extension AugServePolicy {
         return best?.request
     }
 
-    func callReturned(_ request: Request, duration: Duration, returnedTokenCount: Int, core: EngineCore, now: Duration) {
-        let name = Self.state(of: request)?.currentCallName ?? ""
+    func callReturned(_ request: Request, name: String, duration: Duration, returnedTokenCount: Int, core: EngineCore, now: Duration) {
         if let predicted = Self.state(of: request)?.currentCall {
             recordCallAccuracy(predicted: predicted, duration: duration, returnedTokenCount: returnedTokenCount)
         }

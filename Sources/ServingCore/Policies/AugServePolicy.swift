@@ -6,7 +6,7 @@
 final class AugServePolicy: SchedulingPolicy {
     let parameters: AugServeParameters
     let predictor: Predictor
-    let estimator: CostEstimator
+    private(set) var estimator: CostEstimator
     private(set) var predictionAccuracy = PredictorAccuracy()
     var accuracy: PredictorAccuracy? { predictionAccuracy }
     var budgetController: DynamicTokenBudget
@@ -24,7 +24,7 @@ final class AugServePolicy: SchedulingPolicy {
 
     init(configuration: EngineConfiguration) {
         parameters = configuration.policy.augserve
-        predictor = parameters.predictor == .oracle ? OraclePredictor() : HistoryPredictor()
+        predictor = makePredictor(parameters.predictor)
         estimator = CostEstimator(cost: configuration.cost, chunkTokenCount: configuration.policy.interceptChunkTokenCount)
         budgetController = DynamicTokenBudget(
             parameters: parameters, cost: configuration.cost,
@@ -34,6 +34,14 @@ final class AugServePolicy: SchedulingPolicy {
     }
 
     var normalizedLatencyObjective: Duration { budgetController.normalizedLatencyObjective }
+
+    /// The live engine's fitted cost model: values, waste, triage and the budget ceiling follow it;
+    /// a default normalized-latency objective (10 × the single-iteration time) follows it too.
+    func costModelChanged(_ cost: IterationCostModel) {
+        estimator = CostEstimator(cost: cost, chunkTokenCount: estimator.chunkTokenCount)
+        budgetController.cost = cost
+        budgetController.normalizedLatencyObjective = parameters.normalizedLatencyObjective ?? cost.singleIterationTime * 10
+    }
 
     func currentBudgetChanged(_ value: Int) { currentBudget = max(1, value) }
 
@@ -102,19 +110,22 @@ final class AugServePolicy: SchedulingPolicy {
             queueEntry: state?.queueEntrySeconds ?? 0, priorWait: state?.priorWaitSeconds ?? 0,
             callTime: state?.callSeconds ?? 0, serviceLeft: state?.serviceSeconds ?? 0,
             pendingTokens: request.pendingTokenCount, hasFirstToken: request.firstTokenAt != nil,
-            expectedOutput: request.outputCount + (state?.futureOutputCount ?? 0))
+            expectedOutput: request.outputCount + (state?.futureOutputCount ?? 0), priority: request.spec.priority,
+            ttftObjective: request.spec.objectives.timeToFirstToken?.seconds,
+            normalizedLatencyObjective: request.spec.objectives.timePerOutputToken?.seconds)
     }
 
-    /// Where a waiting request stands: starving or not, its tier, its aged rank
-    /// `remaining cost / (1 + β · wait / ttftSLO)`.
+    /// Where a waiting request stands: starving or not, its tier (priority first, then on time
+    /// before late), its aged rank `remaining cost / (1 + β · wait / ttftSLO)`.
     func placement(of input: RankInput, in context: RankingContext) -> RankedWaitingQueue.Placement {
         let wait = max(0, context.now - input.queueEntry)
         let waitingSince = input.queueEntry - input.priorWait
+        let priorityTier = Self.priorityTier(input.priority)
         guard parameters.usesStageTwo else {
-            return .init(isStarving: false, tier: 0, rank: input.value, waitingSince: input.queueEntry)
+            return .init(isStarving: false, tier: priorityTier, rank: input.value, waitingSince: input.queueEntry)
         }
-        let rank = input.remainingCost / (1 + context.beta * wait / context.ttft)
-        let tier = parameters.usesTriage && !isOnTime(input, context) ? 1 : 0
+        let rank = input.remainingCost / (1 + context.beta * wait / (input.ttftObjective ?? context.ttft))
+        let tier = priorityTier + (parameters.usesTriage && !isOnTime(input, context) ? 1 : 0)
         let starving = context.now - waitingSince > context.starvationAfter
         return .init(isStarving: starving, tier: tier, rank: rank, waitingSince: input.queueEntry)
     }
@@ -124,11 +135,15 @@ final class AugServePolicy: SchedulingPolicy {
     func isOnTime(_ input: RankInput, _ context: RankingContext) -> Bool {
         if !input.hasFirstToken {
             let chunks = max(1, (input.pendingTokens + context.budget - 1) / max(1, context.budget))
-            return context.now - input.arrival + Double(chunks) * context.iterationSeconds <= context.ttft
+            return context.now - input.arrival + Double(chunks) * context.iterationSeconds <= input.ttftObjective ?? context.ttft
         }
         let elapsed = context.now - input.arrival - input.callTime + input.serviceLeft
-        return elapsed / Double(max(1, input.expectedOutput)) <= context.normalizedLatency
+        return elapsed / Double(max(1, input.expectedOutput)) <= input.normalizedLatencyObjective ?? context.normalizedLatency
     }
+
+    /// Priorities map to even tiers (the odd tier above each holds its late requests), clamped so
+    /// that the tier arithmetic never overflows.
+    static func priorityTier(_ priority: Int) -> Int { 2 * min(max(priority, -1_000_000), 1_000_000) }
 
     /// Starving: waited longer than `starvationAfter` in all, over every queueing episode (a request
     /// preempted again and again keeps its claim).
@@ -195,9 +210,8 @@ final class AugServeRequestState {
     var queueEntrySeconds = 0.0
     var priorWaitSeconds = 0.0
     var callSeconds = 0.0
-    /// The prediction for the call in progress, and its tool name.
+    /// The prediction for the call in progress.
     var currentCall: CallPrediction?
-    var currentCallName = ""
 
     init(prediction: RequestPrediction, value: Double, arrival: Duration) {
         self.prediction = prediction

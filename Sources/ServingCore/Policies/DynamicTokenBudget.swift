@@ -7,8 +7,8 @@
 /// it, `Bmin` wins (progress over latency).
 struct DynamicTokenBudget {
     let parameters: AugServeParameters
-    let cost: IterationCostModel
-    let normalizedLatencyObjective: Duration
+    var cost: IterationCostModel
+    var normalizedLatencyObjective: Duration
     private(set) var smoothed: Double?
 
     init(parameters: AugServeParameters, cost: IterationCostModel, normalizedLatencyObjective: Duration) {

@@ -7,7 +7,10 @@ final class InferceptPolicy: SchedulingPolicy {
     private let maxBatchedTokenCount: Int
     private let chunkTokenCount: Int
     private let swapBudgetSplit: SwapBudget
-    private let waste: WasteModel
+    private var waste: WasteModel
+    /// Where call durations come from: the trace (oracle), as in InferCept's experiments, or —
+    /// on the live engine, where durations are unknown — the history predictor.
+    let predictor: Predictor
     /// The preserved request kept by the last decision as the first to swap out under pressure.
     private(set) var swapTarget: Request?
 
@@ -16,6 +19,19 @@ final class InferceptPolicy: SchedulingPolicy {
         chunkTokenCount = configuration.policy.interceptChunkTokenCount
         swapBudgetSplit = configuration.policy.swapBudget
         waste = WasteModel(cost: configuration.cost, chunkTokenCount: configuration.policy.interceptChunkTokenCount)
+        predictor = makePredictor(configuration.policy.interceptPredictor)
+    }
+
+    func costModelChanged(_ cost: IterationCostModel) {
+        waste = WasteModel(cost: cost, chunkTokenCount: chunkTokenCount)
+    }
+
+    func expectedDuration(of call: CallDescriptor, truth: ScriptedCall?, for request: Request, core: EngineCore) -> Duration {
+        predictor.predictCall(name: call.name, requestClass: request.spec.requestClass, truth: truth).duration
+    }
+
+    func callReturned(_ request: Request, name: String, duration: Duration, returnedTokenCount: Int, core: EngineCore, now: Duration) {
+        predictor.observeCall(name: name, requestClass: request.spec.requestClass, duration: duration, returnedTokenCount: returnedTokenCount)
     }
 
     /// Original arrival in every queue: resumed and preempted requests keep their priority.

@@ -37,6 +37,13 @@ protocol Predictor: AnyObject {
     func observeFinished(requestClass: String, promptTokenCount: Int, generatedTokenCount: Int, callCount: Int)
 }
 
+func makePredictor(_ kind: PredictorKind) -> Predictor {
+    switch kind {
+    case .history: HistoryPredictor()
+    case .oracle: OraclePredictor()
+    }
+}
+
 /// How far predictions were from what happened, over a run (SPEC §5: reported in every run).
 public struct PredictorAccuracy: Sendable, Equatable {
     public var callCount = 0

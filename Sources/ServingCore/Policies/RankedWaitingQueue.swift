@@ -195,4 +195,9 @@ struct RankInput {
     let hasFirstToken: Bool
     /// Output tokens so far plus those still predicted.
     let expectedOutput: Int
+    /// `RequestSpec.priority` (lower first): the most significant part of the tier.
+    let priority: Int
+    /// Per-request objectives in seconds (nil: the policy's).
+    let ttftObjective: Double?
+    let normalizedLatencyObjective: Double?
 }

@@ -26,16 +26,19 @@ protocol SchedulingPolicy: AnyObject {
     func admissionHeadroomBlocks(core: EngineCore) -> Int
     /// The paused request to take memory from first, or nil if none should give any up.
     func pausedVictim(core: EngineCore, now: Duration) -> Request?
-    /// The duration the scheduler assumes for a call.
-    func expectedDuration(of call: ScriptedCall, for request: Request, core: EngineCore) -> Duration
+    /// The duration the scheduler assumes for a call; `truth` is the script's (trace replay), which
+    /// only an oracle predictor may read.
+    func expectedDuration(of call: CallDescriptor, truth: ScriptedCall?, for request: Request, core: EngineCore) -> Duration
     /// The context mode a request starts its call in.
     func contextModeAtInterception(_ request: Request, core: EngineCore, now: Duration) -> ContextMode
-    /// A call returned after `duration` with `returnedTokenCount` tokens (before the request resumes).
-    func callReturned(_ request: Request, duration: Duration, returnedTokenCount: Int, core: EngineCore, now: Duration)
+    /// The call `name` returned after `duration` with `returnedTokenCount` tokens (before the request resumes).
+    func callReturned(_ request: Request, name: String, duration: Duration, returnedTokenCount: Int, core: EngineCore, now: Duration)
     /// How well predictions matched reality so far (nil for policies without a predictor).
     var accuracy: PredictorAccuracy? { get }
     func stepCompleted(core: EngineCore, duration: Duration, now: Duration)
     func requestFinished(_ request: Request, core: EngineCore)
+    /// The driver replaced the iteration cost model (the live engine's online fit).
+    func costModelChanged(_ cost: IterationCostModel)
 }
 
 extension SchedulingPolicy {
@@ -47,11 +50,11 @@ extension SchedulingPolicy {
     func nextAdmission(core: EngineCore, round: RoundState, now: Duration) -> AdmissionCandidate? {
         waiting.popNext(now: now).map { AdmissionCandidate(request: $0) }
     }
-    func callReturned(_ request: Request, duration: Duration, returnedTokenCount: Int, core: EngineCore, now: Duration) {}
+    func callReturned(_ request: Request, name: String, duration: Duration, returnedTokenCount: Int, core: EngineCore, now: Duration) {}
     var accuracy: PredictorAccuracy? { nil }
     func stepCompleted(core: EngineCore, duration: Duration, now: Duration) {}
     func requestFinished(_ request: Request, core: EngineCore) {}
-    func expectedDuration(of call: ScriptedCall, for request: Request, core: EngineCore) -> Duration { call.duration }
+    func costModelChanged(_ cost: IterationCostModel) {}
 }
 
 func makePolicy(_ configuration: EngineConfiguration) -> SchedulingPolicy {

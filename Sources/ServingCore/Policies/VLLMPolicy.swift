@@ -27,4 +27,6 @@ final class VLLMPolicy: SchedulingPolicy {
     func swapBudget(core: EngineCore) -> (swapIn: Int, swapOut: Int) { (0, 0) }
     func pausedVictim(core: EngineCore, now: Duration) -> Request? { nil }
     func contextModeAtInterception(_ request: Request, core: EngineCore, now: Duration) -> ContextMode { .discard }
+    /// vLLM frees everything at the call, so how long it lasts never matters.
+    func expectedDuration(of call: CallDescriptor, truth: ScriptedCall?, for request: Request, core: EngineCore) -> Duration { .zero }
 }
