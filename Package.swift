@@ -44,6 +44,10 @@ let package = Package(
         .target(name: "Transformer", dependencies: ["ModelFiles", "COpenBLAS"], swiftSettings: kernelFlags),
         .target(name: "Tokenization", dependencies: ["ModelFiles"]),
         .target(name: "ModelExecution", dependencies: ["ServingCore", "Transformer"], swiftSettings: kernelFlags),
+        .target(
+            name: "EngineRuntime",
+            dependencies: ["ServingCore", .product(name: "Collections", package: "swift-collections")]
+        ),
         .executableTarget(
             name: "augserve",
             dependencies: [
@@ -60,6 +64,7 @@ let package = Package(
         .testTarget(name: "TransformerTests", dependencies: ["Transformer", "ModelFiles"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "ModelFiles", "Workloads"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ModelExecutionTests", dependencies: ["ModelExecution", "ServingCore", "Transformer", "ModelFiles"]),
+        .testTarget(name: "EngineRuntimeTests", dependencies: ["EngineRuntime", "ServingCore", "ModelExecution", "Transformer", "ModelFiles"]),
         .testTarget(name: "CLITests", dependencies: ["augserve"]),
     ]
 )

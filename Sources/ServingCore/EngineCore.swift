@@ -95,13 +95,22 @@ public final class EngineCore {
     public var liveRequestCount: Int { requests.count }
 
     public var snapshot: EngineSnapshot {
-        EngineSnapshot(
+        var snapshot = EngineSnapshot(
             waitingCount: waiting.count, runningCount: running.count, pausedCount: paused.count,
             swappedCount: swappedQueue.count, deviceBlocksUsed: pool.usedCount, deviceBlocksTotal: pool.totalCount,
             hostBlocksUsed: host.usedCount, hostBlocksTotal: host.totalCount,
             preservedTokenCount: preservedTokenCount, tokenBudget: lastTokenBudget,
             swapInBudget: lastSwapBudget.swapIn, swapOutBudget: lastSwapBudget.swapOut,
             preemptionCount: totalPreemptionCount)
+        for request in paused {
+            switch request.state {
+            case .paused(.preserve): snapshot.pausedPreserveCount += 1
+            case .paused(.discard): snapshot.pausedDiscardCount += 1
+            case .paused(.swap): snapshot.pausedSwapCount += 1
+            default: break
+            }
+        }
+        return snapshot
     }
 
     /// Tokens whose KV paused requests keep on the device.

@@ -41,6 +41,10 @@ public struct EngineSnapshot: Sendable, Equatable {
     public var waitingCount: Int
     public var runningCount: Int
     public var pausedCount: Int
+    /// Paused requests by how they hold their context (preserve, discard, swap).
+    public var pausedPreserveCount = 0
+    public var pausedDiscardCount = 0
+    public var pausedSwapCount = 0
     public var swappedCount: Int
     public var deviceBlocksUsed: Int
     public var deviceBlocksTotal: Int

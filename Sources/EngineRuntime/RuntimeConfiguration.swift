@@ -1,0 +1,30 @@
+import ServingCore
+
+/// How the real-time engine runs. Validated once, in `EngineService.init`.
+public struct RuntimeConfiguration: Sendable, Equatable {
+    /// Requests that may wait for admission (not yet given a first token) before new ones are
+    /// refused with "queue full" (HTTP 503).
+    public var maxQueuedRequestCount = 1024
+    /// Prompt tokens those waiting requests may hold in all.
+    public var maxQueuedTokenCount = 1_048_576
+    /// Events a request's stream buffers for a consumer that is not reading; past it the request
+    /// is aborted (a slow client never stalls the engine).
+    public var streamBufferLimit = 4096
+    /// Valid token ids that trace replay appends for a call's returned tokens (cycled).
+    public var fillerTokens: [TokenID] = [0]
+    /// Measure a few step shapes at start and fit the cost model to them before serving.
+    public var calibratesAtStart = true
+    /// The online fit of the cost model from measured steps.
+    public var costFit = OnlineCostFit.Parameters()
+
+    public init() {}
+
+    public func validate() throws(ConfigurationError) {
+        try ConfigurationError.require(maxQueuedRequestCount > 0, "maxQueuedRequests", maxQueuedRequestCount, "must be > 0")
+        try ConfigurationError.require(maxQueuedTokenCount > 0, "maxQueuedTokens", maxQueuedTokenCount, "must be > 0")
+        try ConfigurationError.require(
+            streamBufferLimit >= 16 && streamBufferLimit <= 1 << 20, "streamBufferLimit", streamBufferLimit, "must be in 16...1048576")
+        try ConfigurationError.require(!fillerTokens.isEmpty, "fillerTokens", fillerTokens.count, "must not be empty")
+        try costFit.validate()
+    }
+}
