@@ -30,6 +30,12 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.20.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.3.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.21.0"),
     ],
     targets: [
         .target(
@@ -48,12 +54,31 @@ let package = Package(
             name: "EngineRuntime",
             dependencies: ["ServingCore", .product(name: "Collections", package: "swift-collections")]
         ),
+        .target(name: "OpenAIProtocol"),
+        .target(
+            name: "APIServer",
+            dependencies: [
+                "EngineRuntime", "ServingCore", "Tokenization", "OpenAIProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "ServerAssembly",
+            dependencies: ["APIServer", "EngineRuntime", "ServingCore", "ModelExecution", "Transformer", "ModelFiles", "Tokenization"]
+        ),
         .executableTarget(
             name: "augserve",
             dependencies: [
                 "ServingCore", "Workloads", "Measurement", "Simulation",
-                "ModelFiles", "Transformer", "Tokenization", "ModelExecution",
+                "ModelFiles", "Transformer", "Tokenization", "ModelExecution", "EngineRuntime", "APIServer", "ServerAssembly",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "ServingCoreTests", dependencies: ["ServingCore", "Workloads"]),
@@ -65,6 +90,14 @@ let package = Package(
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "ModelFiles", "Workloads"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ModelExecutionTests", dependencies: ["ModelExecution", "ServingCore", "Transformer", "ModelFiles"]),
         .testTarget(name: "EngineRuntimeTests", dependencies: ["EngineRuntime", "ServingCore", "ModelExecution", "Transformer", "ModelFiles"]),
+        .testTarget(name: "OpenAIProtocolTests", dependencies: ["OpenAIProtocol"]),
+        .testTarget(
+            name: "APIServerTests",
+            dependencies: [
+                "APIServer", "ServerAssembly", "EngineRuntime", "ServingCore", "ModelExecution", "Transformer", "ModelFiles",
+                "Tokenization", "OpenAIProtocol", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .testTarget(name: "CLITests", dependencies: ["augserve"]),
     ]
 )

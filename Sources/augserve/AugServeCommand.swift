@@ -10,6 +10,7 @@ struct AugServeCommand: AsyncParsableCommand {
             SimulateCommand.self,
             BenchSchedulerCommand.self,
             TokenizeCommand.self,
+            ServeCommand.self,
             GenerateCommand.self,
             BenchModelCommand.self,
         ]

@@ -1,0 +1,187 @@
+/// Token counts of a response (`usage`), with the prefix-cache hits vLLM reports.
+public struct Usage: Sendable, Equatable {
+    public var promptTokens: Int
+    public var completionTokens: Int
+    public var cachedTokens: Int
+
+    public init(promptTokens: Int, completionTokens: Int, cachedTokens: Int) {
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.cachedTokens = cachedTokens
+    }
+
+    func write(_ json: inout JSONWriter, name: String = "usage") {
+        json.object(name) { json in
+            json.field("prompt_tokens", promptTokens)
+            json.field("completion_tokens", completionTokens)
+            json.field("total_tokens", promptTokens + completionTokens)
+            json.object("prompt_tokens_details") { $0.field("cached_tokens", cachedTokens) }
+        }
+    }
+}
+
+/// What every response of one request shares.
+public struct ResponseHeader: Sendable, Equatable {
+    public var id: String
+    public var created: Int
+    public var model: String
+
+    public init(id: String, created: Int, model: String) {
+        self.id = id
+        self.created = created
+        self.model = model
+    }
+
+    func write(_ json: inout JSONWriter, object: String) {
+        json.field("id", id)
+        json.field("object", object)
+        json.field("created", created)
+        json.field("model", model)
+    }
+}
+
+/// Bodies of the generation endpoints, written in OpenAI's shape.
+public enum ResponseBodies {
+    /// A non-streaming chat completion.
+    public static func chatCompletion(_ header: ResponseHeader, content: String, finishReason: String, usage: Usage) -> [UInt8] {
+        var json = JSONWriter()
+        json.object { json in
+            header.write(&json, object: "chat.completion")
+            json.array("choices") { json in
+                json.object { json in
+                    json.field("index", 0)
+                    json.object("message") { json in
+                        json.field("role", "assistant")
+                        json.field("content", content)
+                    }
+                    json.nullField("logprobs")
+                    json.field("finish_reason", finishReason)
+                }
+            }
+            usage.write(&json)
+        }
+        return json.bytes
+    }
+
+    /// A streamed chat chunk; the first carries the role with the first text.
+    public static func chatChunk(
+        _ header: ResponseHeader, role: Bool, content: String?, finishReason: String?, includeUsageNull: Bool
+    ) -> [UInt8] {
+        var json = JSONWriter()
+        json.object { json in
+            header.write(&json, object: "chat.completion.chunk")
+            json.array("choices") { json in
+                json.object { json in
+                    json.field("index", 0)
+                    json.object("delta") { json in
+                        if role { json.field("role", "assistant") }
+                        if let content { json.field("content", content) }
+                    }
+                    json.nullField("logprobs")
+                    json.field("finish_reason", finishReason)
+                }
+            }
+            if includeUsageNull { json.nullField("usage") }
+        }
+        return json.bytes
+    }
+
+    /// The final chunk of `stream_options.include_usage`: no choices, the usage.
+    public static func usageChunk(_ header: ResponseHeader, object: String, usage: Usage) -> [UInt8] {
+        var json = JSONWriter()
+        json.object { json in
+            header.write(&json, object: object)
+            json.array("choices") { _ in }
+            usage.write(&json)
+        }
+        return json.bytes
+    }
+
+    /// A non-streaming text completion.
+    public static func completion(_ header: ResponseHeader, text: String, finishReason: String, usage: Usage) -> [UInt8] {
+        var json = JSONWriter()
+        json.object { json in
+            header.write(&json, object: "text_completion")
+            json.array("choices") { json in
+                json.object { json in
+                    json.field("index", 0)
+                    json.field("text", text)
+                    json.nullField("logprobs")
+                    json.field("finish_reason", finishReason)
+                }
+            }
+            usage.write(&json)
+        }
+        return json.bytes
+    }
+
+    /// A streamed text-completion chunk.
+    public static func completionChunk(_ header: ResponseHeader, text: String, finishReason: String?, includeUsageNull: Bool) -> [UInt8] {
+        var json = JSONWriter()
+        json.object { json in
+            header.write(&json, object: "text_completion")
+            json.array("choices") { json in
+                json.object { json in
+                    json.field("index", 0)
+                    json.field("text", text)
+                    json.nullField("logprobs")
+                    json.field("finish_reason", finishReason)
+                }
+            }
+            if includeUsageNull { json.nullField("usage") }
+        }
+        return json.bytes
+    }
+
+    /// OpenAI's error envelope: `{"error": {"message", "type", "param", "code"}}`.
+    public static func error(message: String, type: String, param: String?, code: Int) -> [UInt8] {
+        var json = JSONWriter()
+        json.object { json in
+            json.object("error") { json in
+                json.field("message", message)
+                json.field("type", type)
+                json.field("param", param)
+                json.field("code", code)
+            }
+        }
+        return json.bytes
+    }
+
+    /// `GET /v1/models`.
+    public static func models(id: String, created: Int, maxModelLength: Int, root: String) -> [UInt8] {
+        var json = JSONWriter()
+        json.object { json in
+            json.field("object", "list")
+            json.array("data") { json in
+                json.object { json in
+                    json.field("id", id)
+                    json.field("object", "model")
+                    json.field("created", created)
+                    json.field("owned_by", "augserve")
+                    json.field("root", root)
+                    json.nullField("parent")
+                    json.field("max_model_len", maxModelLength)
+                }
+            }
+        }
+        return json.bytes
+    }
+
+    /// `POST /tokenize`.
+    public static func tokenized(_ tokens: [Int32], maxModelLength: Int) -> [UInt8] {
+        var json = JSONWriter(capacity: 64 + tokens.count * 6)
+        json.object { json in
+            json.field("count", tokens.count)
+            json.field("max_model_len", maxModelLength)
+            json.array("tokens") { json in for token in tokens { json.value(Int(token)) } }
+        }
+        return json.bytes
+    }
+
+    /// `POST /detokenize`.
+    public static func detokenized(_ text: String) -> [UInt8] {
+        var json = JSONWriter()
+        json.object { $0.field("prompt", text) }
+        return json.bytes
+    }
+}
