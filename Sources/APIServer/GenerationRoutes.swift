@@ -117,6 +117,12 @@ struct GenerationRoutes: Sendable {
 }
 
 /// Turns a request's events into the response body: one JSON object, or Server-Sent Events.
+///
+/// Both wait inside Hummingbird's `consumeWithCancellationOnInboundClose`, which is how a client's
+/// disconnect reaches us (the wait is cancelled and the request aborted) while the engine has
+/// nothing to send — queued, or paused in a call. It watches the connection's inbound side, so the
+/// connection cannot be reused afterwards: these responses say `Connection: close`, and clients
+/// open a new connection for the next request (cheap on loopback; other endpoints keep alive).
 struct ResponseWriter: Sendable {
     let engine: EngineService
     let handle: RequestHandle
@@ -135,6 +141,14 @@ struct ResponseWriter: Sendable {
 
     static func usage(_ summary: RequestSummary) -> Usage {
         Usage(promptTokens: summary.promptTokenCount, completionTokens: summary.generatedTokenCount, cachedTokens: summary.cachedPromptTokenCount)
+    }
+
+    /// The `augserve` extension of a response, for requests that made calls.
+    static func calls(_ summary: RequestSummary) -> CallUsage? {
+        guard summary.callCount > 0 else { return nil }
+        return CallUsage(
+            callCount: summary.callCount, returnedTokens: summary.returnedTokenCount, callSeconds: summary.callTime.seconds,
+            preemptions: summary.preemptionCount)
     }
 
     /// Waits for the whole generation; a client that disconnects meanwhile aborts it.
@@ -157,17 +171,19 @@ struct ResponseWriter: Sendable {
         let (text, summary) = try outcome.get()
         let reason = Self.finishReason(summary.finishReason)
         let body = kind == .chat
-            ? ResponseBodies.chatCompletion(header, content: text, finishReason: reason, usage: Self.usage(summary))
-            : ResponseBodies.completion(header, text: text, finishReason: reason, usage: Self.usage(summary))
+            ? ResponseBodies.chatCompletion(header, content: text, finishReason: reason, usage: Self.usage(summary), calls: Self.calls(summary))
+            : ResponseBodies.completion(header, text: text, finishReason: reason, usage: Self.usage(summary), calls: Self.calls(summary))
         return Response(
-            status: .ok, headers: [.contentType: "application/json", .requestID: requestID],
+            status: .ok, headers: [.contentType: "application/json", .requestID: requestID, .connection: "close"],
             body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     /// Streams the generation as Server-Sent Events; the first chunk carries the role and the first
     /// text; a failure after the stream began is an error chunk, then `[DONE]`.
     func streaming(request: Request, requestID: String) -> Response {
-        let headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache", .requestID: requestID]
+        let headers: HTTPFields = [
+            .contentType: "text/event-stream", .cacheControl: "no-cache", .requestID: requestID, .connection: "close",
+        ]
         return Response(status: .ok, headers: headers, body: .init { writer in
             try await withAbortOnCancel {
                 try await request.body.consumeWithCancellationOnInboundClose { _ in
@@ -227,7 +243,8 @@ struct ChunkStream {
                 ? ResponseBodies.chatChunk(header, role: false, content: nil, finishReason: reason, includeUsageNull: includeUsage)
                 : ResponseBodies.completionChunk(header, text: "", finishReason: reason, includeUsageNull: includeUsage)))
             if includeUsage {
-                frames.append(ServerSentEvents.event(ResponseBodies.usageChunk(header, object: kind.chunkObject, usage: ResponseWriter.usage(summary))))
+                frames.append(ServerSentEvents.event(ResponseBodies.usageChunk(
+                    header, object: kind.chunkObject, usage: ResponseWriter.usage(summary), calls: ResponseWriter.calls(summary))))
             }
             frames.append(ServerSentEvents.done)
             ended = true

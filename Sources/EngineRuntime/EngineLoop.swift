@@ -130,6 +130,8 @@ final class EngineLoop {
     // MARK: Phase: execute and apply
 
     private func step(_ plan: BatchPlan) {
+        checkInvariants("schedule")
+        defer { checkInvariants("apply") }
         let shape = plan.shape(blockSize: core.configuration.cache.blockSize)
         let started = clock.now
         let events: [EngineEvent]
@@ -155,6 +157,14 @@ final class EngineLoop {
     }
 
     var failedStepMessage = ""
+
+    func checkInvariants(_ phase: String) {
+        guard configuration.checksInvariants else { return }
+        let problems = core.checkInvariants()
+        guard !problems.isEmpty else { return }
+        stats.invariantViolationCount += problems.count
+        if stats.firstInvariantViolation == nil { stats.firstInvariantViolation = "after \(phase): \(problems[0])" }
+    }
 
     private func learnCost(_ shape: StepShape, duration: Duration) {
         let predicted = core.costModel.computeSeconds(batchTokenCount: shape.tokenCount, decodeContextTokenCount: shape.decodeContextTokenCount)
@@ -185,6 +195,8 @@ final class EngineLoop {
             snapshot.costFitObservedCount = observed
             snapshot.costPredictionError = stats.costError
             snapshot.predictorAccuracy = accuracy
+            snapshot.invariantViolationCount = stats.invariantViolationCount
+            snapshot.firstInvariantViolation = stats.firstInvariantViolation
         }
     }
 
@@ -237,4 +249,6 @@ struct LoopStatistics {
     var lastStepDuration: Duration = .zero
     /// Exponentially weighted mean relative error of the cost model's step-time prediction.
     var costError = 0.0
+    var invariantViolationCount = 0
+    var firstInvariantViolation: String?
 }

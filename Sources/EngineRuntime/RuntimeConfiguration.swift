@@ -16,6 +16,9 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     public var calibratesAtStart = true
     /// The online fit of the cost model from measured steps.
     public var costFit = OnlineCostFit.Parameters()
+    /// Check the core's block-accounting invariants after every schedule and apply (tests, soak
+    /// runs); violations are counted in the snapshot. Costs O(blocks) per step.
+    public var checksInvariants = false
 
     public init() {}
 

@@ -26,6 +26,9 @@ public struct RuntimeSnapshot: Sendable, Equatable {
     /// Mean absolute relative error of the cost model's prediction of recent steps.
     public var costPredictionError = 0.0
     public var predictorAccuracy: PredictorAccuracy?
+    /// With `checksInvariants`: violations seen so far, and the first one.
+    public var invariantViolationCount = 0
+    public var firstInvariantViolation: String?
 
     public init() {}
 }

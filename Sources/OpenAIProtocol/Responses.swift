@@ -20,6 +20,30 @@ public struct Usage: Sendable, Equatable {
     }
 }
 
+/// AugServe's extension of a response: the calls a request made (ignored by OpenAI clients).
+public struct CallUsage: Sendable, Equatable {
+    public var callCount: Int
+    public var returnedTokens: Int
+    public var callSeconds: Double
+    public var preemptions: Int
+
+    public init(callCount: Int, returnedTokens: Int, callSeconds: Double, preemptions: Int) {
+        self.callCount = callCount
+        self.returnedTokens = returnedTokens
+        self.callSeconds = callSeconds
+        self.preemptions = preemptions
+    }
+
+    func write(_ json: inout JSONWriter) {
+        json.object("augserve") { json in
+            json.field("calls", callCount)
+            json.field("returned_tokens", returnedTokens)
+            json.field("call_seconds", callSeconds)
+            json.field("preemptions", preemptions)
+        }
+    }
+}
+
 /// What every response of one request shares.
 public struct ResponseHeader: Sendable, Equatable {
     public var id: String
@@ -43,7 +67,9 @@ public struct ResponseHeader: Sendable, Equatable {
 /// Bodies of the generation endpoints, written in OpenAI's shape.
 public enum ResponseBodies {
     /// A non-streaming chat completion.
-    public static func chatCompletion(_ header: ResponseHeader, content: String, finishReason: String, usage: Usage) -> [UInt8] {
+    public static func chatCompletion(
+        _ header: ResponseHeader, content: String, finishReason: String, usage: Usage, calls: CallUsage? = nil
+    ) -> [UInt8] {
         var json = JSONWriter()
         json.object { json in
             header.write(&json, object: "chat.completion")
@@ -59,6 +85,7 @@ public enum ResponseBodies {
                 }
             }
             usage.write(&json)
+            calls?.write(&json)
         }
         return json.bytes
     }
@@ -87,18 +114,21 @@ public enum ResponseBodies {
     }
 
     /// The final chunk of `stream_options.include_usage`: no choices, the usage.
-    public static func usageChunk(_ header: ResponseHeader, object: String, usage: Usage) -> [UInt8] {
+    public static func usageChunk(_ header: ResponseHeader, object: String, usage: Usage, calls: CallUsage? = nil) -> [UInt8] {
         var json = JSONWriter()
         json.object { json in
             header.write(&json, object: object)
             json.array("choices") { _ in }
             usage.write(&json)
+            calls?.write(&json)
         }
         return json.bytes
     }
 
     /// A non-streaming text completion.
-    public static func completion(_ header: ResponseHeader, text: String, finishReason: String, usage: Usage) -> [UInt8] {
+    public static func completion(
+        _ header: ResponseHeader, text: String, finishReason: String, usage: Usage, calls: CallUsage? = nil
+    ) -> [UInt8] {
         var json = JSONWriter()
         json.object { json in
             header.write(&json, object: "text_completion")
@@ -111,6 +141,7 @@ public enum ResponseBodies {
                 }
             }
             usage.write(&json)
+            calls?.write(&json)
         }
         return json.bytes
     }

@@ -24,7 +24,10 @@ public struct ServingStack: Sendable {
         public let description: String
     }
 
-    public static func build(_ settings: ServeSettings) throws(BuildError) -> ServingStack {
+    /// `wrapExecutor` lets tests put a fault-injecting executor around the real one.
+    public static func build(
+        _ settings: ServeSettings, wrapExecutor: (@Sendable (CPUModelExecutor) -> any ModelExecutor)? = nil
+    ) throws(BuildError) -> ServingStack {
         do { try settings.validate() } catch { throw BuildError(description: "\(error)") }
         let llama: LlamaModel
         let tokenizer: Tokenizer
@@ -35,14 +38,16 @@ public struct ServingStack: Sendable {
         } catch {
             throw BuildError(description: "cannot load the model: \(error); \(DefaultModel.installHint)")
         }
-        do { return try assemble(settings, llama: llama, tokenizer: tokenizer) } catch let error as BuildError {
+        do { return try assemble(settings, llama: llama, tokenizer: tokenizer, wrapExecutor: wrapExecutor) } catch let error as BuildError {
             throw error
         } catch {
             throw BuildError(description: "\(error)")
         }
     }
 
-    private static func assemble(_ settings: ServeSettings, llama: LlamaModel, tokenizer: Tokenizer) throws -> ServingStack {
+    private static func assemble(
+        _ settings: ServeSettings, llama: LlamaModel, tokenizer: Tokenizer, wrapExecutor: ((CPUModelExecutor) -> any ModelExecutor)?
+    ) throws -> ServingStack {
         let h = llama.hyperparameters
         let kvBytesPerToken = 2 * h.layerCount * h.kvHeadCount * h.headDimension * MemoryLayout<Float>.size
         let poolTokens = settings.kvCacheTokens ?? settings.kvCacheBytes / kvBytesPerToken
@@ -84,7 +89,7 @@ public struct ServingStack: Sendable {
         let metrics = ServerMetrics(
             modelName: name, blockSize: settings.blockSize, deviceBlockCount: deviceBlocks, hostBlockCount: hostBlocks,
             policy: settings.policy.rawValue, ttftObjective: server.ttftObjective, tpotObjective: server.tpotObjective)
-        let engine = try EngineService(core: core, executor: executor, configuration: runtime, observer: metrics)
+        let engine = try EngineService(core: core, executor: wrapExecutor?(executor) ?? executor, configuration: runtime, observer: metrics)
         let application = try APIApplication(engine: engine, model: model, metrics: metrics, configuration: server)
         let mib = Double(poolCapacity * kvBytesPerToken) / Double(1 << 20)
         let description = """
