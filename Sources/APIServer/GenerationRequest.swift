@@ -30,13 +30,15 @@ struct GenerationRequest: Sendable {
         if let bad = prompt.first(where: { $0 < 0 || Int($0) >= model.vocabularySize }) {
             throw .badRequest("invalid 'prompt': token id \(bad) is outside the vocabulary of \(model.vocabularySize)", param: "prompt")
         }
-        let sampling = try Self.sampling(fields, model: model)
         var segments: [ScriptedSegment] = []
         var requestClass = "default"
         if let replay = fields.traceReplay {
             segments = try Self.segments(replay, maxContext: maxContext)
             requestClass = try Self.requestClass(replay.requestClass)
         }
+        // A trace replay plays its decode counts whatever the model samples: EOS is ignored, as
+        // InferCept's harness does (SPEC §2).
+        let sampling = try Self.sampling(fields, model: model, ignoresEOS: fields.ignoreEOS || !segments.isEmpty)
         let room = maxContext - prompt.count
         let scripted = segments.reduce(0) { $0 + $1.decodeTokenCount + ($1.call?.returnedTokenCount ?? 0) }
         let maxTokens = fields.maxTokens ?? (segments.isEmpty ? room : min(room, max(1, scripted)))
@@ -73,7 +75,7 @@ struct GenerationRequest: Sendable {
         }
     }
 
-    private static func sampling(_ fields: GenerationFields, model: ServedModel) throws(APIError) -> SamplingParameters {
+    private static func sampling(_ fields: GenerationFields, model: ServedModel, ignoresEOS: Bool) throws(APIError) -> SamplingParameters {
         let temperature = fields.temperature ?? 1
         guard temperature.isFinite, temperature >= 0, temperature <= 100 else {
             throw .badRequest("invalid 'temperature' \(temperature): must be in 0...100", param: "temperature")
@@ -84,7 +86,7 @@ struct GenerationRequest: Sendable {
         guard topK >= -1, topK <= 1_000_000 else { throw .badRequest("invalid 'top_k' \(topK): must be -1, 0 (off) or a positive count", param: "top_k") }
         let minP = fields.minP ?? 0
         guard minP.isFinite, minP >= 0, minP <= 1 else { throw .badRequest("invalid 'min_p' \(minP): must be in [0, 1]", param: "min_p") }
-        var stopIDs = fields.ignoreEOS ? [] : model.stopTokenIDs
+        var stopIDs = ignoresEOS ? [] : model.stopTokenIDs
         for id in fields.stopTokenIDs {
             guard id >= 0, id < model.vocabularySize else {
                 throw .badRequest("invalid 'stop_token_ids': \(id) is outside the vocabulary of \(model.vocabularySize)", param: "stop_token_ids")
@@ -94,7 +96,7 @@ struct GenerationRequest: Sendable {
         let seed = fields.seed.map { UInt64(bitPattern: Int64($0)) } ?? UInt64.random(in: 0...UInt64.max)
         return SamplingParameters(
             temperature: Float(temperature), topK: max(0, topK), topP: Float(topP), minP: Float(minP), seed: seed,
-            stopTokenIDs: stopIDs, ignoreEOS: fields.ignoreEOS && fields.stopTokenIDs.isEmpty)
+            stopTokenIDs: stopIDs, ignoreEOS: ignoresEOS && fields.stopTokenIDs.isEmpty)
     }
 
     private static func stops(_ values: [String]) throws(APIError) -> [String] {

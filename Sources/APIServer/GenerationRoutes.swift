@@ -148,7 +148,7 @@ struct ResponseWriter: Sendable {
         guard summary.callCount > 0 else { return nil }
         return CallUsage(
             callCount: summary.callCount, returnedTokens: summary.returnedTokenCount, callSeconds: summary.callTime.seconds,
-            preemptions: summary.preemptionCount)
+            preemptions: summary.preemptionCount, swappedBlocks: summary.swappedBlockCount)
     }
 
     /// Waits for the whole generation; a client that disconnects meanwhile aborts it.

@@ -65,12 +65,13 @@ extension EngineLoop {
         byTicket[request.ticket] = nil
         if request.firstTokenAt == nil { releaseAdmission(tokens: request.promptTokenCount) }
         let reason = request.finishReason ?? outcome.finishReason
-        let summary = RequestSummary(
+        var summary = RequestSummary(
             finishReason: reason, promptTokenCount: outcome.promptTokenCount, generatedTokenCount: outcome.generatedTokenCount,
             cachedPromptTokenCount: outcome.cachedPromptTokenCount, returnedTokenCount: outcome.returnedTokenCount,
             callCount: outcome.callCount, preemptionCount: outcome.preemptionCount,
             timeToFirstToken: request.firstTokenAt.map { $0 - request.submittedAt }, endToEnd: now - request.submittedAt,
             queueing: outcome.queueingDelay, callTime: outcome.totalCallDuration)
+        summary.swappedBlockCount = outcome.swappedBlockCount
         if let error {
             request.continuation.yield(.failed(error))
         } else {

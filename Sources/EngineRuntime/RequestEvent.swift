@@ -32,6 +32,8 @@ public struct RequestSummary: Sendable, Equatable {
     public var returnedTokenCount: Int
     public var callCount: Int
     public var preemptionCount: Int
+    /// KV blocks copied to or from host memory for it.
+    public var swappedBlockCount = 0
     /// Since the request was submitted.
     public var timeToFirstToken: Duration?
     public var endToEnd: Duration

@@ -26,12 +26,14 @@ public struct CallUsage: Sendable, Equatable {
     public var returnedTokens: Int
     public var callSeconds: Double
     public var preemptions: Int
+    public var swappedBlocks: Int
 
-    public init(callCount: Int, returnedTokens: Int, callSeconds: Double, preemptions: Int) {
+    public init(callCount: Int, returnedTokens: Int, callSeconds: Double, preemptions: Int, swappedBlocks: Int) {
         self.callCount = callCount
         self.returnedTokens = returnedTokens
         self.callSeconds = callSeconds
         self.preemptions = preemptions
+        self.swappedBlocks = swappedBlocks
     }
 
     func write(_ json: inout JSONWriter) {
@@ -40,6 +42,7 @@ public struct CallUsage: Sendable, Equatable {
             json.field("returned_tokens", returnedTokens)
             json.field("call_seconds", callSeconds)
             json.field("preemptions", preemptions)
+            json.field("swapped_blocks", swappedBlocks)
         }
     }
 }
