@@ -1,6 +1,7 @@
 import EngineRuntime
 import HTTPTypes
 import Hummingbird
+import NIOHTTP1
 import OpenAIProtocol
 import ServingCore
 
@@ -93,6 +94,9 @@ struct ErrorEnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             let message = error.status == .contentTooLarge ? "the request body is larger than the server accepts" : "\(error)"
             return APIError(status: error.status, message: message, type: Self.type(of: error.status)).response(requestID: requestID)
+        } catch let error as HTTPParserError {
+            // A malformed body framing (chunk sizes, lengths) found while reading the body.
+            return APIError.badRequest("the request is not valid HTTP: \(error)").response(requestID: requestID)
         } catch is CancellationError {
             throw CancellationError()
         } catch {

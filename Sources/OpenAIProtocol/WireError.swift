@@ -34,7 +34,7 @@ public struct WireError: Error, Sendable, Equatable, CustomStringConvertible {
             self.init(path.isEmpty ? "the request body must be a JSON object" : "invalid '\(path)': expected \(Self.name(of: type))", param: path)
         case .valueNotFound(let type, let context):
             let path = Self.path(context.codingPath)
-            self.init("invalid '\(path)': expected \(Self.name(of: type)), got null", param: path)
+            self.init(path.isEmpty ? "the request body must be a JSON object, not null" : "invalid '\(path)': expected \(Self.name(of: type)), got null", param: path.isEmpty ? nil : path)
         case .keyNotFound(let key, let context):
             let path = Self.path(context.codingPath + [key])
             self.init("missing required field '\(path)'", param: path)
