@@ -71,7 +71,10 @@ let package = Package(
         ),
         .target(
             name: "ServerAssembly",
-            dependencies: ["APIServer", "EngineRuntime", "ServingCore", "ModelExecution", "Transformer", "ModelFiles", "Tokenization"]
+            dependencies: [
+                "APIServer", "EngineRuntime", "ServingCore", "ModelExecution", "Transformer", "ModelFiles", "Tokenization",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         .executableTarget(
             name: "augserve",

@@ -13,6 +13,7 @@ struct AugServeCommand: AsyncParsableCommand {
             ServeCommand.self,
             GenerateCommand.self,
             BenchModelCommand.self,
+            BenchServerCommand.self,
         ]
     )
 }

@@ -1,0 +1,150 @@
+import APIServer
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Tokenization
+import Transformer
+
+/// Figures of the HTTP server against the engine itself, each measured in the same run as its
+/// reference, alternating: aggregate decode tokens/s at 32 concurrent streams over HTTP against
+/// `bench-model`'s 32-sequence figure; unloaded TTFT over HTTP against the engine's own prefill
+/// step for the same prompt; `/metrics` latency while the engine is saturated.
+public struct ServerBenchmark: Sendable {
+    public struct Result: Sendable {
+        public var streams: Int
+        public var httpDecodeTokensPerSecond: [Double] = []
+        public var referenceDecodeTokensPerSecond: [Double] = []
+        public var clientTTFT: [Double] = []
+        public var prefillStep: [Double] = []
+        public var metricsLatency: [Double] = []
+        public var failedRequests = 0
+    }
+
+    public var streams = 32
+    public var decodeTokens = 80
+    public var rounds = 3
+    public var ttftSamples = 20
+
+    public init() {}
+
+    public func run(stack: ServingStack, port: Int, llama: LlamaModel, threads: Int, progress: (String) -> Void) async throws -> Result {
+        var result = Result(streams: streams)
+        let client = Self.client()
+        defer { _ = client.shutdown() }
+        let reference = ModelBenchmark(model: llama, pool: WorkerPool(threadCount: threads))
+        let base = "http://127.0.0.1:\(port)"
+        for round in 1...rounds {
+            progress("round \(round)/\(rounds): bench-model 32-sequence reference")
+            result.referenceDecodeTokensPerSecond.append(try reference.measureDecode(sequences: streams))
+            progress("round \(round)/\(rounds): \(streams) concurrent HTTP streams")
+            let (rate, failed, latencies) = try await decodeOverHTTP(client: client, base: base)
+            result.httpDecodeTokensPerSecond.append(rate)
+            result.failedRequests += failed
+            result.metricsLatency += latencies
+        }
+        progress("unloaded TTFT: \(ttftSamples) requests, each next to the prefill step of the same prompt")
+        let prompt = "Hello, how are you?"
+        let ids = stack.model.tokenizer.encode(prompt, parseSpecial: true)
+        for _ in 0..<ttftSamples {
+            result.prefillStep.append(try Self.prefillStep(llama, ids, threads: threads))
+            result.clientTTFT.append(try await Self.ttft(client: client, base: base, prompt: prompt))
+        }
+        return result
+    }
+
+    static func client() -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 128)
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(300))
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    static func request(_ url: String, body: String) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: body))
+        return request
+    }
+
+    /// `streams` streams in parallel; the rate counts tokens after each stream's first, from the
+    /// moment the last stream had its first token to the moment the last one finished, so it is
+    /// the batched decode rate, not prefill. Meanwhile `/metrics` is scraped every 10 ms.
+    private func decodeOverHTTP(client: HTTPClient, base: String) async throws -> (Double, Int, [Double]) {
+        let body = #"{"prompt":"The history of the city begins","max_tokens":\#(decodeTokens),"ignore_eos":true,"temperature":0,"stream":true,"stream_options":{"include_usage":true}}"#
+        let scraping = Task { () -> [Double] in
+            var latencies: [Double] = []
+            while !Task.isCancelled {
+                let start = ContinuousClock.now
+                var request = HTTPClientRequest(url: base + "/metrics")
+                request.method = .GET
+                if let response = try? await client.execute(request, timeout: .seconds(10)), let _ = try? await response.body.collect(upTo: 4 << 20) {
+                    latencies.append((ContinuousClock.now - start).seconds)
+                }
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+            return latencies
+        }
+        let outcomes = try await withThrowingTaskGroup(of: StreamOutcome?.self) { group in
+            for _ in 0..<streams {
+                group.addTask { try? await Self.stream(client: client, request: Self.request(base + "/v1/completions", body: body)) }
+            }
+            var all: [StreamOutcome?] = []
+            for try await outcome in group { all.append(outcome) }
+            return all
+        }
+        scraping.cancel()
+        let latencies = await scraping.value
+        let good = outcomes.compactMap { $0 }
+        guard let lastFirst = good.map(\.firstToken).max(), let lastEnd = good.map(\.end).max(), lastEnd > lastFirst else {
+            return (0, streams, latencies)
+        }
+        let tokens = good.reduce(0) { $0 + $1.chunkTimes.filter { $0 > lastFirst }.count }
+        return (Double(tokens) / (lastEnd - lastFirst).seconds, streams - good.count, latencies)
+    }
+
+    /// When a stream's content chunks (one per token with text) arrived.
+    struct StreamOutcome: Sendable {
+        var firstToken: ContinuousClock.Instant
+        var end: ContinuousClock.Instant
+        var chunkTimes: [ContinuousClock.Instant]
+    }
+
+    static func stream(client: HTTPClient, request: HTTPClientRequest) async throws -> StreamOutcome {
+        let response = try await client.execute(request, timeout: .seconds(300))
+        var times: [ContinuousClock.Instant] = []
+        var text = ""
+        for try await chunk in response.body {
+            let piece = String(buffer: chunk)
+            let contentChunks = piece.components(separatedBy: "\"finish_reason\":null").count - 1
+            for _ in 0..<contentChunks { times.append(.now) }
+            text += piece
+        }
+        guard let first = times.first, let last = times.last, text.hasSuffix("data: [DONE]\n\n") else { throw CancellationError() }
+        return StreamOutcome(firstToken: first, end: last, chunkTimes: times)
+    }
+
+    /// Client-side TTFT: request sent to the first content chunk.
+    static func ttft(client: HTTPClient, base: String, prompt: String) async throws -> Double {
+        let body = #"{"prompt":"\#(prompt)","max_tokens":2,"temperature":0,"stream":true}"#
+        let start = ContinuousClock.now
+        let response = try await client.execute(request(base + "/v1/completions", body: body), timeout: .seconds(60))
+        var first: Double?
+        for try await chunk in response.body where first == nil {
+            if String(buffer: chunk).contains("\"text\"") { first = (ContinuousClock.now - start).seconds }
+        }
+        return first ?? .infinity
+    }
+
+    /// The engine's own work for the first token: one prefill pass of the prompt and its sample.
+    static func prefillStep(_ llama: LlamaModel, _ ids: [Int32], threads: Int) throws -> Double {
+        var stream = try TokenStream(model: llama, promptIDs: ids, maxTokens: 1, pool: WorkerPool(threadCount: threads))
+        let start = ContinuousClock.now
+        _ = try stream.next(.greedy)
+        return (ContinuousClock.now - start).seconds
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}
