@@ -188,13 +188,19 @@ struct ResponseWriter: Sendable {
             try await withAbortOnCancel {
                 try await request.body.consumeWithCancellationOnInboundClose { _ in
                     var stream = ChunkStream(header: header, kind: kind, includeUsage: includeUsage)
+                    var bytes: [UInt8] = []
+                    bytes.reserveCapacity(512)
                     for await event in handle.events {
-                        for frame in stream.frames(for: event) { try await writer.write(ByteBuffer(bytes: frame)) }
+                        bytes.removeAll(keepingCapacity: true)
+                        stream.frames(for: event, into: &bytes)
+                        if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
                         if stream.ended { break }
                     }
                     try Task.checkCancellation()
                     if !stream.ended {
-                        for frame in stream.frames(for: .failed(.slowConsumer)) { try await writer.write(ByteBuffer(bytes: frame)) }
+                        bytes.removeAll(keepingCapacity: true)
+                        stream.frames(for: .failed(.slowConsumer), into: &bytes)
+                        try await writer.write(ByteBuffer(bytes: bytes))
                     }
                 }
             }
@@ -214,11 +220,12 @@ struct ResponseWriter: Sendable {
     }
 }
 
-/// The SSE frames of one streamed response, event by event.
+/// The SSE frames of one streamed response, event by event, written into one buffer per event.
 struct ChunkStream {
     let header: ResponseHeader
     let kind: GenerationRoutes.Kind
     let includeUsage: Bool
+    let template: StreamChunkTemplate
     private var sentRole = false
     private(set) var ended = false
 
@@ -226,39 +233,38 @@ struct ChunkStream {
         self.header = header
         self.kind = kind
         self.includeUsage = includeUsage
+        template = StreamChunkTemplate(header, chat: kind == .chat, includeUsageNull: includeUsage)
     }
 
-    mutating func frames(for event: RequestEvent) -> [[UInt8]] {
-        guard !ended else { return [] }
+    /// The bytes to write for `event` (empty: nothing to write).
+    mutating func frames(for event: RequestEvent, into bytes: inout [UInt8]) {
+        guard !ended else { return }
         switch event {
         case .token(_, let text):
-            return text.isEmpty ? [] : [content(text)]
+            if !text.isEmpty { content(text, into: &bytes) }
         case .paused, .resumed:
-            return []
+            break
         case .finished(let summary, let rest):
-            var frames: [[UInt8]] = []
-            if !rest.isEmpty || (kind == .chat && !sentRole) { frames.append(content(rest)) }
+            if !rest.isEmpty || (kind == .chat && !sentRole) { content(rest, into: &bytes) }
             let reason = ResponseWriter.finishReason(summary.finishReason)
-            frames.append(ServerSentEvents.event(kind == .chat
+            bytes += ServerSentEvents.event(kind == .chat
                 ? ResponseBodies.chatChunk(header, role: false, content: nil, finishReason: reason, includeUsageNull: includeUsage)
-                : ResponseBodies.completionChunk(header, text: "", finishReason: reason, includeUsageNull: includeUsage)))
+                : ResponseBodies.completionChunk(header, text: "", finishReason: reason, includeUsageNull: includeUsage))
             if includeUsage {
-                frames.append(ServerSentEvents.event(ResponseBodies.usageChunk(
-                    header, object: kind.chunkObject, usage: ResponseWriter.usage(summary), calls: ResponseWriter.calls(summary))))
+                bytes += ServerSentEvents.event(ResponseBodies.usageChunk(
+                    header, object: kind.chunkObject, usage: ResponseWriter.usage(summary), calls: ResponseWriter.calls(summary)))
             }
-            frames.append(ServerSentEvents.done)
+            bytes += ServerSentEvents.done
             ended = true
-            return frames
         case .failed(let error):
             ended = true
-            return [ServerSentEvents.event(APIError(error).body), ServerSentEvents.done]
+            bytes += ServerSentEvents.event(APIError(error).body)
+            bytes += ServerSentEvents.done
         }
     }
 
-    private mutating func content(_ text: String) -> [UInt8] {
-        defer { sentRole = true }
-        return ServerSentEvents.event(kind == .chat
-            ? ResponseBodies.chatChunk(header, role: !sentRole, content: text, finishReason: nil, includeUsageNull: includeUsage)
-            : ResponseBodies.completionChunk(header, text: text, finishReason: nil, includeUsageNull: includeUsage))
+    private mutating func content(_ text: String, into bytes: inout [UInt8]) {
+        template.frame(text, role: kind == .chat && !sentRole, into: &bytes)
+        sentRole = true
     }
 }

@@ -38,6 +38,11 @@ final class EngineLoop {
     var now: Duration { clock.now - origin }
 
     func run() {
+        if configuration.engineThreadNiceness != 0 {
+            #if os(Linux)
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, configuration.engineThreadNiceness)
+            #endif
+        }
         if configuration.calibratesAtStart { calibrate() }
         publish(phase: .ready)
         while running {

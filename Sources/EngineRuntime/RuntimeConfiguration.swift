@@ -19,6 +19,9 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     /// Check the core's block-accounting invariants after every schedule and apply (tests, soak
     /// runs); violations are counted in the snapshot. Costs O(blocks) per step.
     public var checksInvariants = false
+    /// Nice value of the engine thread (Linux, per thread): positive lets the threads that answer
+    /// HTTP run before a step's compute; 0 keeps the default priority.
+    public var engineThreadNiceness: Int32 = 5
 
     public init() {}
 
@@ -29,5 +32,6 @@ public struct RuntimeConfiguration: Sendable, Equatable {
             streamBufferLimit >= 16 && streamBufferLimit <= 1 << 20, "streamBufferLimit", streamBufferLimit, "must be in 16...1048576")
         try ConfigurationError.require(!fillerTokens.isEmpty, "fillerTokens", fillerTokens.count, "must not be empty")
         try costFit.validate()
+        try ConfigurationError.require((0...19).contains(engineThreadNiceness), "engineThreadNiceness", engineThreadNiceness, "must be in 0...19")
     }
 }

@@ -20,9 +20,10 @@ public final class CPUModelExecutor: ModelExecutor {
     public var blockSize: Int { cache.blockSize }
 
     /// An executor with `deviceBlockCount` KV blocks of `blockSize` positions, `hostBlockCount`
-    /// host slots for swapped-out blocks, and a pool of `threads` threads.
+    /// host slots for swapped-out blocks, and a pool of `threads` threads at `niceness`.
     public init(
-        model: LlamaModel, deviceBlockCount: Int, blockSize: Int = 16, hostBlockCount: Int = 0, threads: Int = 2
+        model: LlamaModel, deviceBlockCount: Int, blockSize: Int = 16, hostBlockCount: Int = 0, threads: Int = 2,
+        niceness: Int32 = 0
     ) throws(ExecutorError) {
         guard threads > 0 else { throw .invalidConfiguration("threads = \(threads) must be positive") }
         let h = model.hyperparameters
@@ -30,7 +31,7 @@ public final class CPUModelExecutor: ModelExecutor {
             cache = try PagedKVCache(
                 blockCount: deviceBlockCount, blockSize: blockSize, layerCount: h.layerCount, kvHeadCount: h.kvHeadCount,
                 headDimension: h.headDimension, hostBlockCount: hostBlockCount)
-            forward = try ForwardPass(model: model, cache: cache, pool: WorkerPool(threadCount: threads))
+            forward = try ForwardPass(model: model, cache: cache, pool: WorkerPool(threadCount: threads, niceness: niceness))
         } catch { throw .transformer(error) }
         self.model = model
     }

@@ -70,18 +70,18 @@ public struct GenerationFields: Sendable, Equatable {
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
         model = try c.decodeIfPresent(String.self, forKey: .model)
-        maxTokens = try c.decodeIfPresent(Int.self, forKey: .maxCompletionTokens) ?? c.decodeIfPresent(Int.self, forKey: .maxTokens)
+        maxTokens = try Self.integer(c, .maxCompletionTokens) ?? Self.integer(c, .maxTokens)
         temperature = try c.decodeIfPresent(Double.self, forKey: .temperature)
         topP = try c.decodeIfPresent(Double.self, forKey: .topP)
-        topK = try c.decodeIfPresent(Int.self, forKey: .topK)
+        topK = try Self.integer(c, .topK)
         minP = try c.decodeIfPresent(Double.self, forKey: .minP)
-        seed = try c.decodeIfPresent(Int.self, forKey: .seed)
+        seed = try Self.integer(c, .seed)
         stop = try c.decodeIfPresent(StopSequences.self, forKey: .stop)?.values ?? []
         stopTokenIDs = try c.decodeIfPresent([Int].self, forKey: .stopTokenIDs) ?? []
         ignoreEOS = try c.decodeIfPresent(Bool.self, forKey: .ignoreEOS) ?? false
-        minTokens = try c.decodeIfPresent(Int.self, forKey: .minTokens)
-        priority = try c.decodeIfPresent(Int.self, forKey: .priority)
-        n = try c.decodeIfPresent(Int.self, forKey: .n)
+        minTokens = try Self.integer(c, .minTokens)
+        priority = try Self.integer(c, .priority)
+        n = try Self.integer(c, .n)
         presencePenalty = try c.decodeIfPresent(Double.self, forKey: .presencePenalty)
         frequencyPenalty = try c.decodeIfPresent(Double.self, forKey: .frequencyPenalty)
         repetitionPenalty = try c.decodeIfPresent(Double.self, forKey: .repetitionPenalty)
@@ -89,6 +89,17 @@ public struct GenerationFields: Sendable, Equatable {
         includeUsage = try c.decodeIfPresent(StreamOptions.self, forKey: .streamOptions)?.includeUsage ?? false
         user = try c.decodeIfPresent(String.self, forKey: .user)
         traceReplay = try c.decodeIfPresent(TraceReplayExtension.self, forKey: .augserve)
+    }
+
+    /// An integer field; a number with a fraction or out of range is an error naming the field
+    /// (the decoder alone reports it as "not valid JSON").
+    static func integer(_ c: KeyedDecodingContainer<Keys>, _ key: Keys) throws -> Int? {
+        guard c.contains(key), try !c.decodeNil(forKey: key) else { return nil }
+        if let value = try? c.decode(Int.self, forKey: key) { return value }
+        if let number = try? c.decode(Double.self, forKey: key) {
+            throw WireError("invalid '\(key.stringValue)': expected an integer, got \(number)", param: key.stringValue)
+        }
+        return try c.decode(Int.self, forKey: key)
     }
 }
 

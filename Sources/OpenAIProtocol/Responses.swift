@@ -219,3 +219,41 @@ public enum ResponseBodies {
         return json.bytes
     }
 }
+
+/// The content chunks of one stream, written from a template: everything but the text is the
+/// same for every token of a request, so it is serialized once and each token costs one escaped
+/// string between a fixed prefix and suffix. The bytes equal `ResponseBodies.chatChunk` /
+/// `completionChunk` framed by `ServerSentEvents.event` (tested).
+public struct StreamChunkTemplate: Sendable {
+    private let firstPrefix: [UInt8]
+    private let prefix: [UInt8]
+    private let suffix: [UInt8]
+
+    public init(_ header: ResponseHeader, chat: Bool, includeUsageNull: Bool) {
+        let marker = "\u{1}"
+        func frame(role: Bool) -> [UInt8] {
+            ServerSentEvents.event(chat
+                ? ResponseBodies.chatChunk(header, role: role, content: marker, finishReason: nil, includeUsageNull: includeUsageNull)
+                : ResponseBodies.completionChunk(header, text: marker, finishReason: nil, includeUsageNull: includeUsageNull))
+        }
+        // The marker is written as the escape `"\u0001"`: split each frame around it.
+        var escaped: [UInt8] = []
+        JSONWriter.appendString(marker, to: &escaped)
+        func split(_ frame: [UInt8]) -> ([UInt8], [UInt8]) {
+            let at = (0...(frame.count - escaped.count)).first { Array(frame[$0..<($0 + escaped.count)]) == escaped }!
+            return (Array(frame[..<at]), Array(frame[(at + escaped.count)...]))
+        }
+        let (first, _) = split(frame(role: true))
+        let (later, tail) = split(frame(role: false))
+        firstPrefix = first
+        prefix = later
+        suffix = tail
+    }
+
+    /// The SSE frame of one content chunk (`role` on the first one of a chat stream).
+    public func frame(_ text: String, role: Bool, into bytes: inout [UInt8]) {
+        bytes.append(contentsOf: role ? firstPrefix : prefix)
+        JSONWriter.appendString(text, to: &bytes)
+        bytes.append(contentsOf: suffix)
+    }
+}

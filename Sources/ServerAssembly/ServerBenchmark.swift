@@ -1,5 +1,7 @@
 import APIServer
 import AsyncHTTPClient
+import EngineRuntime
+import ServingCore
 import Foundation
 import NIOCore
 import Tokenization
@@ -13,10 +15,12 @@ public struct ServerBenchmark: Sendable {
     public struct Result: Sendable {
         public var streams: Int
         public var httpDecodeTokensPerSecond: [Double] = []
+        public var engineDecodeTokensPerSecond: [Double] = []
         public var referenceDecodeTokensPerSecond: [Double] = []
         public var clientTTFT: [Double] = []
         public var prefillStep: [Double] = []
         public var metricsLatency: [Double] = []
+        public var metricsUnloaded: [Double] = []
         public var failedRequests = 0
     }
 
@@ -33,20 +37,34 @@ public struct ServerBenchmark: Sendable {
         defer { _ = client.shutdown() }
         let reference = ModelBenchmark(model: llama, pool: WorkerPool(threadCount: threads))
         let base = "http://127.0.0.1:\(port)"
+        let ids = stack.model.tokenizer.encode(Self.decodePrompt, parseSpecial: true)
         for round in 1...rounds {
-            progress("round \(round)/\(rounds): bench-model 32-sequence reference")
+            progress("round \(round)/\(rounds): bench-model \(streams)-sequence reference")
             result.referenceDecodeTokensPerSecond.append(try reference.measureDecode(sequences: streams))
+            // Like the reference (best of its repetitions), each figure is the best of three runs.
+            progress("round \(round)/\(rounds): \(streams) requests submitted to the engine directly (no HTTP)")
+            var engineBest = 0.0, httpBest = 0.0
+            for _ in 0..<3 { engineBest = max(engineBest, try await decodeInEngine(stack.engine, prompt: ids)) }
+            result.engineDecodeTokensPerSecond.append(engineBest)
             progress("round \(round)/\(rounds): \(streams) concurrent HTTP streams")
-            let (rate, failed, latencies) = try await decodeOverHTTP(client: client, base: base)
-            result.httpDecodeTokensPerSecond.append(rate)
-            result.failedRequests += failed
-            result.metricsLatency += latencies
+            for _ in 0..<3 {
+                let (rate, failed, _) = try await decodeOverHTTP(client: client, base: base, scrapes: false)
+                httpBest = max(httpBest, rate)
+                result.failedRequests += failed
+            }
+            result.httpDecodeTokensPerSecond.append(httpBest)
         }
+        progress("/metrics unloaded")
+        result.metricsUnloaded = try await Self.scrapes(client: client, base: base, count: 200)
+        progress("/metrics scraped every 10 ms while \(streams) streams decode")
+        let (_, failed, latencies) = try await decodeOverHTTP(client: client, base: base, scrapes: true)
+        result.failedRequests += failed
+        result.metricsLatency = latencies
         progress("unloaded TTFT: \(ttftSamples) requests, each next to the prefill step of the same prompt")
         let prompt = "Hello, how are you?"
-        let ids = stack.model.tokenizer.encode(prompt, parseSpecial: true)
+        let promptIDs = stack.model.tokenizer.encode(prompt, parseSpecial: true)
         for _ in 0..<ttftSamples {
-            result.prefillStep.append(try Self.prefillStep(llama, ids, threads: threads))
+            result.prefillStep.append(try Self.prefillStep(llama, promptIDs, threads: threads))
             result.clientTTFT.append(try await Self.ttft(client: client, base: base, prompt: prompt))
         }
         return result
@@ -70,11 +88,40 @@ public struct ServerBenchmark: Sendable {
     /// `streams` streams in parallel; the rate counts tokens after each stream's first, from the
     /// moment the last stream had its first token to the moment the last one finished, so it is
     /// the batched decode rate, not prefill. Meanwhile `/metrics` is scraped every 10 ms.
-    private func decodeOverHTTP(client: HTTPClient, base: String) async throws -> (Double, Int, [Double]) {
-        let body = #"{"prompt":"The history of the city begins","max_tokens":\#(decodeTokens),"ignore_eos":true,"temperature":0,"stream":true,"stream_options":{"include_usage":true}}"#
+    static let decodePrompt = "The history of the city begins"
+
+    /// The same load without HTTP: requests submitted to the engine, tokens counted as they arrive.
+    private func decodeInEngine(_ engine: EngineService, prompt: [Int32]) async throws -> Double {
+        let spec = RequestSpec(
+            promptTokens: prompt, sampling: SamplingParameters(ignoreEOS: true), maxOutputTokenCount: decodeTokens)
+        let outcomes = try await withThrowingTaskGroup(of: StreamOutcome?.self) { group in
+            for _ in 0..<streams {
+                let handle = try engine.submit(spec)
+                group.addTask {
+                    var times: [ContinuousClock.Instant] = []
+                    for await event in handle.events { if case .token = event { times.append(.now) } }
+                    guard let first = times.first, let last = times.last else { return nil }
+                    return StreamOutcome(firstToken: first, end: last, chunkTimes: times)
+                }
+            }
+            var all: [StreamOutcome?] = []
+            for try await outcome in group { all.append(outcome) }
+            return all
+        }
+        return Self.rate(outcomes.compactMap { $0 })
+    }
+
+    static func rate(_ good: [StreamOutcome]) -> Double {
+        guard let lastFirst = good.map(\.firstToken).max(), let lastEnd = good.map(\.end).max(), lastEnd > lastFirst else { return 0 }
+        let tokens = good.reduce(0) { $0 + $1.chunkTimes.filter { $0 > lastFirst }.count }
+        return Double(tokens) / (lastEnd - lastFirst).seconds
+    }
+
+    private func decodeOverHTTP(client: HTTPClient, base: String, scrapes: Bool) async throws -> (Double, Int, [Double]) {
+        let body = #"{"prompt":"\#(Self.decodePrompt)","max_tokens":\#(decodeTokens),"ignore_eos":true,"temperature":0,"stream":true,"stream_options":{"include_usage":true}}"#
         let scraping = Task { () -> [Double] in
             var latencies: [Double] = []
-            while !Task.isCancelled {
+            while scrapes && !Task.isCancelled {
                 let start = ContinuousClock.now
                 var request = HTTPClientRequest(url: base + "/metrics")
                 request.method = .GET
@@ -96,11 +143,7 @@ public struct ServerBenchmark: Sendable {
         scraping.cancel()
         let latencies = await scraping.value
         let good = outcomes.compactMap { $0 }
-        guard let lastFirst = good.map(\.firstToken).max(), let lastEnd = good.map(\.end).max(), lastEnd > lastFirst else {
-            return (0, streams, latencies)
-        }
-        let tokens = good.reduce(0) { $0 + $1.chunkTimes.filter { $0 > lastFirst }.count }
-        return (Double(tokens) / (lastEnd - lastFirst).seconds, streams - good.count, latencies)
+        return (Self.rate(good), streams - good.count, latencies)
     }
 
     /// When a stream's content chunks (one per token with text) arrived.
@@ -113,15 +156,52 @@ public struct ServerBenchmark: Sendable {
     static func stream(client: HTTPClient, request: HTTPClientRequest) async throws -> StreamOutcome {
         let response = try await client.execute(request, timeout: .seconds(300))
         var times: [ContinuousClock.Instant] = []
-        var text = ""
+        times.reserveCapacity(256)
+        var tail: [UInt8] = []
         for try await chunk in response.body {
-            let piece = String(buffer: chunk)
-            let contentChunks = piece.components(separatedBy: "\"finish_reason\":null").count - 1
-            for _ in 0..<contentChunks { times.append(.now) }
-            text += piece
+            // One content chunk per `"finish_reason":null` (counted on the bytes: the client's own
+            // parsing must cost little, it shares the machine with the server).
+            let count = Self.occurrences(of: Self.contentMarker, in: chunk.readableBytesView)
+            if count > 0 {
+                let now = ContinuousClock.now
+                for _ in 0..<count { times.append(now) }
+            }
+            tail = Array((tail + chunk.readableBytesView).suffix(16))
         }
-        guard let first = times.first, let last = times.last, text.hasSuffix("data: [DONE]\n\n") else { throw CancellationError() }
+        guard let first = times.first, let last = times.last, tail.suffix(14).elementsEqual(Array("data: [DONE]\n\n".utf8)) else {
+            throw CancellationError()
+        }
         return StreamOutcome(firstToken: first, end: last, chunkTimes: times)
+    }
+
+    static let contentMarker = Array("\"finish_reason\":null".utf8)
+
+    static func occurrences(of needle: [UInt8], in bytes: ByteBufferView) -> Int {
+        var count = 0, matched = 0
+        for byte in bytes {
+            if byte == needle[matched] {
+                matched += 1
+                if matched == needle.count {
+                    count += 1
+                    matched = 0
+                }
+            } else {
+                matched = byte == needle[0] ? 1 : 0
+            }
+        }
+        return count
+    }
+
+    static func scrapes(client: HTTPClient, base: String, count: Int) async throws -> [Double] {
+        var latencies: [Double] = []
+        for _ in 0..<count {
+            let start = ContinuousClock.now
+            var request = HTTPClientRequest(url: base + "/metrics")
+            request.method = .GET
+            _ = try await client.execute(request, timeout: .seconds(10)).body.collect(upTo: 4 << 20)
+            latencies.append((ContinuousClock.now - start).seconds)
+        }
+        return latencies
     }
 
     /// Client-side TTFT: request sent to the first content chunk.

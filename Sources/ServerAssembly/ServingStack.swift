@@ -81,7 +81,8 @@ public struct ServingStack: Sendable {
             cost: priorCost(llama, kvBytesPerToken: kvBytesPerToken), emitsTokenEvents: true, vocabularySize: h.vocabularySize)
         let core = try EngineCore(configuration: configuration)
         let executor = try CPUModelExecutor(
-            model: llama, deviceBlockCount: deviceBlocks, blockSize: settings.blockSize, hostBlockCount: hostBlocks, threads: settings.threads)
+            model: llama, deviceBlockCount: deviceBlocks, blockSize: settings.blockSize, hostBlockCount: hostBlocks, threads: settings.threads,
+            niceness: settings.runtime.engineThreadNiceness)
         var runtime = settings.runtime
         runtime.fillerTokens = model.fillerTokens
         var server = settings.server

@@ -20,19 +20,35 @@ public final class WorkerPool: @unchecked Sendable {
     public let threadCount: Int
     private let state: PoolState
 
-    /// Starts `threadCount - 1` helper threads (at least one thread in total).
-    public init(threadCount: Int) {
+    /// Starts `threadCount - 1` helper threads (at least one thread in total), at `niceness`
+    /// (Linux per-thread nice value; 0 keeps the default).
+    public init(threadCount: Int, niceness: Int32 = 0) {
         self.threadCount = max(1, threadCount)
         state = PoolState()
         for worker in 1..<self.threadCount {
             let state = self.state
-            let thread = Thread { state.workerLoop(worker: worker) }
+            let thread = Thread {
+                WorkerPool.setCurrentThreadNiceness(niceness)
+                state.workerLoop(worker: worker)
+            }
             thread.name = "augserve-worker-\(worker)"
             thread.start()
         }
     }
 
     deinit { state.stop() }
+
+    /// Lowers (positive) the scheduling priority of the calling thread only — Linux keeps a nice
+    /// value per thread. A server gives its compute threads a positive value so that the threads
+    /// answering HTTP (a token to write, a `/metrics` scrape) run as soon as they are runnable
+    /// instead of queueing behind a whole model step; idle cores still go to compute. No effect
+    /// where unsupported, or for 0.
+    public static func setCurrentThreadNiceness(_ niceness: Int32) {
+        guard niceness != 0 else { return }
+        #if os(Linux)
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
+        #endif
+    }
 
     /// Calls `body(task, worker)` once for every task in `0..<taskCount`, spread over the
     /// threads; returns when all calls have returned. A call made while another region of this

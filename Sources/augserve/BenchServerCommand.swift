@@ -76,10 +76,15 @@ struct BenchServerCommand: AsyncParsableCommand {
         let http = result.httpDecodeTokensPerSecond, reference = result.referenceDecodeTokensPerSecond
         let ratios = zip(http, reference).map { $0 / $1 }
         print("decode, \(result.streams) streams over HTTP (tokens/s, per round): \(http.map { f($0) }.joined(separator: ", "))")
+        print("decode, \(result.streams) requests in the engine, no HTTP:     \(result.engineDecodeTokensPerSecond.map { f($0) }.joined(separator: ", "))")
         print("decode, \(result.streams) sequences, bench-model reference:   \(reference.map { f($0) }.joined(separator: ", "))")
         print("ratio HTTP / reference per round: \(ratios.map { f($0, 3) }.joined(separator: ", ")); median \(f(Self.median(ratios), 3))")
         let ttft = Self.median(result.clientTTFT) * 1000, prefill = Self.median(result.prefillStep) * 1000
         print("unloaded TTFT over HTTP (median of \(result.clientTTFT.count)): \(f(ttft, 2)) ms; engine prefill step: \(f(prefill, 2)) ms; overhead \(f(ttft - prefill, 2)) ms")
+        let idle = result.metricsUnloaded.sorted()
+        if !idle.isEmpty {
+            print("/metrics unloaded: \(idle.count) scrapes, p50 \(f(Self.percentile(idle, 0.5) * 1000, 2)) ms, p99 \(f(Self.percentile(idle, 0.99) * 1000, 2)) ms")
+        }
         let metrics = result.metricsLatency.sorted()
         if !metrics.isEmpty {
             print("/metrics while saturated: \(metrics.count) scrapes, p50 \(f(Self.percentile(metrics, 0.5) * 1000, 2)) ms, p99 \(f(Self.percentile(metrics, 0.99) * 1000, 2)) ms")
