@@ -74,6 +74,7 @@ let package = Package(
             dependencies: [
                 "APIServer", "EngineRuntime", "ServingCore", "ModelExecution", "Transformer", "ModelFiles", "Tokenization",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .executableTarget(

@@ -21,7 +21,7 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     public var checksInvariants = false
     /// Nice value of the engine thread (Linux, per thread): positive lets the threads that answer
     /// HTTP run before a step's compute; 0 keeps the default priority.
-    public var engineThreadNiceness: Int32 = 5
+    public var engineThreadNiceness: Int32 = 10
 
     public init() {}
 

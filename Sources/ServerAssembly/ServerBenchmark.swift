@@ -4,6 +4,7 @@ import EngineRuntime
 import ServingCore
 import Foundation
 import NIOCore
+import NIOPosix
 import Tokenization
 import Transformer
 
@@ -34,7 +35,11 @@ public struct ServerBenchmark: Sendable {
     public func run(stack: ServingStack, port: Int, llama: LlamaModel, threads: Int, progress: (String) -> Void) async throws -> Result {
         var result = Result(streams: streams)
         let client = Self.client()
-        defer { _ = client.shutdown() }
+        let scraper = Self.client()
+        defer {
+            _ = client.shutdown()
+            _ = scraper.shutdown()
+        }
         let reference = ModelBenchmark(model: llama, pool: WorkerPool(threadCount: threads))
         let base = "http://127.0.0.1:\(port)"
         let ids = stack.model.tokenizer.encode(Self.decodePrompt, parseSpecial: true)
@@ -55,9 +60,9 @@ public struct ServerBenchmark: Sendable {
             result.httpDecodeTokensPerSecond.append(httpBest)
         }
         progress("/metrics unloaded")
-        result.metricsUnloaded = try await Self.scrapes(client: client, base: base, count: 200)
+        result.metricsUnloaded = try await Self.scrapes(client: scraper, base: base, count: 200)
         progress("/metrics scraped every 10 ms while \(streams) streams decode")
-        let (_, failed, latencies) = try await decodeOverHTTP(client: client, base: base, scrapes: true)
+        let (_, failed, latencies) = try await decodeOverHTTP(client: client, scraper: scraper, base: base, scrapes: true)
         result.failedRequests += failed
         result.metricsLatency = latencies
         progress("unloaded TTFT: \(ttftSamples) requests, each next to the prefill step of the same prompt")
@@ -70,11 +75,13 @@ public struct ServerBenchmark: Sendable {
         return result
     }
 
-    static func client() -> HTTPClient {
+    /// The load generator's client runs on its own event loop, not the server's: in one process they
+    /// would otherwise share NIO threads, and the client's work would count as the server's.
+    static func client(threads: Int = 1) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 128)
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(300))
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup(numberOfThreads: threads), configuration: configuration)
     }
 
     static func request(_ url: String, body: String) -> HTTPClientRequest {
@@ -117,7 +124,8 @@ public struct ServerBenchmark: Sendable {
         return Double(tokens) / (lastEnd - lastFirst).seconds
     }
 
-    private func decodeOverHTTP(client: HTTPClient, base: String, scrapes: Bool) async throws -> (Double, Int, [Double]) {
+    private func decodeOverHTTP(client: HTTPClient, scraper: HTTPClient? = nil, base: String, scrapes: Bool) async throws -> (Double, Int, [Double]) {
+        let scraper = scraper ?? client
         let body = #"{"prompt":"\#(Self.decodePrompt)","max_tokens":\#(decodeTokens),"ignore_eos":true,"temperature":0,"stream":true,"stream_options":{"include_usage":true}}"#
         let scraping = Task { () -> [Double] in
             var latencies: [Double] = []
@@ -125,7 +133,7 @@ public struct ServerBenchmark: Sendable {
                 let start = ContinuousClock.now
                 var request = HTTPClientRequest(url: base + "/metrics")
                 request.method = .GET
-                if let response = try? await client.execute(request, timeout: .seconds(10)), let _ = try? await response.body.collect(upTo: 4 << 20) {
+                if let response = try? await scraper.execute(request, timeout: .seconds(10)), let _ = try? await response.body.collect(upTo: 4 << 20) {
                     latencies.append((ContinuousClock.now - start).seconds)
                 }
                 try? await Task.sleep(for: .milliseconds(10))
