@@ -29,6 +29,10 @@ public struct APIApplication: Sendable {
     func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorEnvelopeMiddleware())
+        // Per-route request counts and durations through swift-metrics (Hummingbird's own names,
+        // `hb_requests`, `hb_request_duration`…); `augserve serve` bootstraps swift-metrics with this
+        // server's Prometheus registry, so they appear in `/metrics` too.
+        router.add(middleware: MetricsMiddleware())
         if let key = configuration.apiKey { router.add(middleware: APIKeyMiddleware(key: Array(key.utf8))) }
         let generation = GenerationRoutes(engine: engine, model: model, configuration: configuration)
         let info = InfoRoutes(engine: engine, model: model, metrics: metrics, configuration: configuration, generation: generation)

@@ -2,7 +2,9 @@ import APIServer
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
 import ModelFiles
+import Prometheus
 import ServerAssembly
 import ServingCore
 
@@ -131,6 +133,7 @@ struct ServeCommand: AsyncParsableCommand {
         let settings = try settings()
         let stack: ServingStack
         do { stack = try ServingStack.build(settings) } catch { throw ValidationError(error.description) }
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: stack.application.metrics.registry))
         var logger = Logger(label: "augserve")
         logger.logLevel = level
         FileHandle.standardError.write(Data("augserve: loading; \(stack.description)\n".utf8))

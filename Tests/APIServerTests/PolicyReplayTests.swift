@@ -46,9 +46,15 @@ struct PolicyReplayTests {
             let expected = try Self.standalone(script, server: server)
             #expect(choice["text"] as? String == expected, "\(policy) request \(index)")
         }
+        var decisions: [String] = []
+        for mode in ContextMode.allCases {
+            let count = try await server.metric("augserve:context_mode_decisions_total", labels: "mode=\"\(mode.rawValue)\"") ?? 0
+            decisions.append("\(mode.rawValue) \(Int(count))")
+        }
+        print("replay \(policy): preemptions \(preemptions), swapped blocks \(swapped), modes at interception: \(decisions.joined(separator: ", "))")
         switch policy {
         case .vllm, .vllmAPC: #expect(preemptions > 0, "the small pool should force a preemption under \(policy)")
-        case .infercept, .augserve: #expect(swapped > 0 || preemptions > 0, "the small pool should force a swap or preemption under \(policy)")
+        case .infercept, .augserve: #expect(swapped > 0, "the small pool should force swaps under \(policy)")
         }
         try await server.expectIdle()
         await server.stop()

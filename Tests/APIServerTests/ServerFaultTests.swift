@@ -40,15 +40,10 @@ struct ServerFaultTests {
         var iterator = running.body.makeAsyncIterator()
         _ = try await iterator.next()  // it runs: no longer queued
         let queued = Task { try await server.post("/v1/completions", #"{"prompt":"Twice","max_tokens":2}"#) }
-        var refused: LiveServer.Reply?
-        for _ in 0..<200 {
-            let reply = try await server.post("/v1/completions", #"{"prompt":"Thrice","max_tokens":2}"#)
-            if reply.status == 503 {
-                refused = reply
-                break
-            }
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        for _ in 0..<1000 where server.engine.snapshot.engine?.waitingCount != 1 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(server.engine.snapshot.engine?.waitingCount == 1)
+        let refused: LiveServer.Reply? = try await server.post("/v1/completions", #"{"prompt":"Thrice","max_tokens":2}"#)
+        #expect(refused?.status == 503, "\(refused?.text ?? "")")
         let reply = try #require(refused)
         #expect(reply.header("retry-after") == "1")
         #expect((reply.json["error"] as? [String: Any])?["type"] as? String == "ServiceUnavailableError")
