@@ -42,7 +42,7 @@ struct InfoRoutes: Sendable {
     func metricsText(_ request: Request, context: some RequestContext) -> Response {
         Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: metrics.render(engine.snapshot))))
+            body: .init(byteBuffer: ByteBuffer(bytes: metrics.renderBytes(engine.snapshot))))
     }
 
     func tokenize(_ request: Request, context: some RequestContext) async throws -> Response {

@@ -24,10 +24,10 @@ public final class ServerMetrics: RuntimeObserver {
     let ttft, interToken, endToEnd, queue, prefill, decode, stepTime: ValueHistogram
     private let preemptionsSeen = PreemptionTally()
 
-    static let latencyBuckets: [Double] = [
-        0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80, 160, 640, 2560,
-    ]
-    static let tokenBuckets: [Double] = [0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2.5, 5, 10]
+    /// Request-level latencies (TTFT, end to end, queue, prefill, decode), seconds.
+    static let latencyBuckets: [Double] = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160, 640]
+    /// Token-level latencies (inter-token, step), seconds.
+    static let tokenBuckets: [Double] = [0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2.5]
 
     public init(modelName: String, blockSize: Int, deviceBlockCount: Int, hostBlockCount: Int, policy: String,
                 ttftObjective: Duration, tpotObjective: Duration) {
@@ -131,7 +131,10 @@ public final class ServerMetrics: RuntimeObserver {
     // MARK: Scrape
 
     /// The exposition text, with gauges read from `snapshot`.
-    public func render(_ snapshot: RuntimeSnapshot) -> String {
+    public func render(_ snapshot: RuntimeSnapshot) -> String { String(decoding: renderBytes(snapshot), as: UTF8.self) }
+
+    /// The exposition as bytes (what `/metrics` writes).
+    public func renderBytes(_ snapshot: RuntimeSnapshot) -> [UInt8] {
         if let engine = snapshot.engine {
             running.set(to: Double(engine.runningCount))
             waiting.set(to: Double(engine.waitingCount))
@@ -149,7 +152,7 @@ public final class ServerMetrics: RuntimeObserver {
             costPerToken.set(to: cost.perToken.seconds)
         }
         if let accuracy = snapshot.predictorAccuracy { predictorMAE.set(to: accuracy.durationMAE) }
-        return registry.emitToString()
+        return registry.emitToBuffer()
     }
 }
 
