@@ -201,6 +201,22 @@ struct ServerEndToEndTests {
     }
 }
 
+extension ServerEndToEndTests {
+    /// A client that disconnects while its request produces nothing — paused in a 10-minute call —
+    /// still aborts it at once: the wait is cancelled, not only the next token's write.
+    @Test(arguments: [false, true])
+    func disconnectWhilePausedInACall(streaming: Bool) async throws {
+        let server = try await Self.shared.value
+        let body = #"{"prompt":"Wait for it","temperature":0,"stream":\#(streaming),"augserve":{"segments":[{"decode":2,"call":{"name":"human","duration_s":600,"returned_tokens":5}},{"decode":2}]}}"#
+        let client = Task { try await LiveServer.client.execute(HTTPRequestBuilder.stream(server, body).build(), timeout: .seconds(700)).body.collect(upTo: 1 << 20) }
+        for _ in 0..<2000 where server.engine.snapshot.engine?.pausedCount != 1 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(server.engine.snapshot.engine?.pausedCount == 1)
+        client.cancel()
+        _ = try? await client.value
+        try await server.expectIdle()
+    }
+}
+
 /// Builds streaming requests for AsyncHTTPClient.
 struct HTTPRequestBuilder {
     let url: String
