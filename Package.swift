@@ -56,7 +56,8 @@ let package = Package(
             name: "EngineRuntime",
             dependencies: ["ServingCore", .product(name: "Collections", package: "swift-collections")]
         ),
-        .target(name: "OpenAIProtocol"),
+        .target(name: "StructuredOutput"),
+        .target(name: "OpenAIProtocol", dependencies: ["StructuredOutput"]),
         .target(
             name: "APIServer",
             dependencies: [
@@ -100,6 +101,7 @@ let package = Package(
         .testTarget(name: "ModelExecutionTests", dependencies: ["ModelExecution", "ServingCore", "Transformer", "ModelFiles"]),
         .testTarget(name: "EngineRuntimeTests", dependencies: ["EngineRuntime", "ServingCore", "ModelExecution", "Transformer", "ModelFiles"]),
         .testTarget(name: "OpenAIProtocolTests", dependencies: ["OpenAIProtocol"]),
+        .testTarget(name: "StructuredOutputTests", dependencies: ["StructuredOutput", "Tokenization", "ModelFiles", "Workloads"]),
         .testTarget(
             name: "APIServerTests",
             dependencies: [

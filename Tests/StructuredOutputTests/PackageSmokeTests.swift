@@ -1,0 +1,5 @@
+import Testing
+
+@Suite struct PackageSmokeTests {
+    @Test func targetBuilds() { #expect(Bool(true)) }
+}
