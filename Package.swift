@@ -57,6 +57,12 @@ let package = Package(
             dependencies: ["ServingCore", .product(name: "Collections", package: "swift-collections")]
         ),
         .target(name: "StructuredOutput"),
+        .target(
+            name: "Tools",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .target(name: "OpenAIProtocol", dependencies: ["StructuredOutput"]),
         .target(
             name: "APIServer",
@@ -101,6 +107,10 @@ let package = Package(
         .testTarget(name: "ModelExecutionTests", dependencies: ["ModelExecution", "ServingCore", "Transformer", "ModelFiles"]),
         .testTarget(name: "EngineRuntimeTests", dependencies: ["EngineRuntime", "ServingCore", "ModelExecution", "Transformer", "ModelFiles"]),
         .testTarget(name: "OpenAIProtocolTests", dependencies: ["OpenAIProtocol"]),
+        .testTarget(
+            name: "ToolsTests",
+            dependencies: ["Tools", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
         .testTarget(name: "StructuredOutputTests", dependencies: ["StructuredOutput", "Tokenization", "ModelFiles", "Workloads"]),
         .testTarget(
             name: "APIServerTests",
