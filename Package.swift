@@ -56,18 +56,17 @@ let package = Package(
             name: "EngineRuntime",
             dependencies: ["ServingCore", .product(name: "Collections", package: "swift-collections")]
         ),
-        .target(name: "StructuredOutput"),
         .target(
             name: "Tools",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .target(name: "OpenAIProtocol", dependencies: ["StructuredOutput"]),
+        .target(name: "OpenAIProtocol"),
         .target(
             name: "APIServer",
             dependencies: [
-                "EngineRuntime", "ServingCore", "Tokenization", "OpenAIProtocol",
+                "EngineRuntime", "ServingCore", "Tokenization", "OpenAIProtocol", "Tools",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -80,7 +79,7 @@ let package = Package(
         .target(
             name: "ServerAssembly",
             dependencies: [
-                "APIServer", "EngineRuntime", "ServingCore", "ModelExecution", "Transformer", "ModelFiles", "Tokenization",
+                "APIServer", "EngineRuntime", "ServingCore", "ModelExecution", "Transformer", "ModelFiles", "Tokenization", "Tools",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -111,7 +110,6 @@ let package = Package(
             name: "ToolsTests",
             dependencies: ["Tools", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
-        .testTarget(name: "StructuredOutputTests", dependencies: ["StructuredOutput", "Tokenization", "ModelFiles", "Workloads"]),
         .testTarget(
             name: "APIServerTests",
             dependencies: [

@@ -2,6 +2,7 @@ import EngineRuntime
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import Tools
 import UnixSignals
 import ServingCore
 
@@ -12,17 +13,21 @@ public struct APIApplication: Sendable {
     public let model: ServedModel
     public let metrics: ServerMetrics
     public let configuration: APIServerConfiguration
+    /// Server-side tools (from `--config`).
+    public let tools: ToolRegistry
+    let cache = GenerationCache()
     let logger: Logger
 
     public init(
         engine: EngineService, model: ServedModel, metrics: ServerMetrics, configuration: APIServerConfiguration,
-        logger: Logger = Logger(label: "augserve")
+        tools: ToolRegistry = .empty, logger: Logger = Logger(label: "augserve")
     ) throws(ConfigurationError) {
         try configuration.validate()
         self.engine = engine
         self.model = model
         self.metrics = metrics
         self.configuration = configuration
+        self.tools = tools
         self.logger = logger
     }
 
@@ -34,7 +39,7 @@ public struct APIApplication: Sendable {
         // server's Prometheus registry, so they appear in `/metrics` too.
         router.add(middleware: MetricsMiddleware())
         if let key = configuration.apiKey { router.add(middleware: APIKeyMiddleware(key: Array(key.utf8))) }
-        let generation = GenerationRoutes(engine: engine, model: model, configuration: configuration)
+        let generation = GenerationRoutes(engine: engine, model: model, configuration: configuration, registry: tools, cache: cache)
         let info = InfoRoutes(engine: engine, model: model, metrics: metrics, configuration: configuration, generation: generation)
         router.post("/v1/chat/completions", use: generation.chat)
         router.post("/v1/completions", use: generation.completion)

@@ -74,6 +74,7 @@ extension HTTPField.Name {
     static let requestID = HTTPField.Name("x-request-id")!
     static let sloTTFT = HTTPField.Name("x-slo-ttft-ms")!
     static let sloTPOT = HTTPField.Name("x-slo-tpot-ms")!
+    static let sessionID = HTTPField.Name("x-session-id")!
 }
 
 /// Turns every error a handler throws — ours, Hummingbird's (404, 413) and unexpected ones — into

@@ -5,12 +5,17 @@ import Hummingbird
 import OpenAIProtocol
 import ServingCore
 import Tokenization
+import Tools
 
 /// `POST /v1/chat/completions` and `POST /v1/completions`.
 struct GenerationRoutes: Sendable {
     let engine: EngineService
     let model: ServedModel
     let configuration: APIServerConfiguration
+    let registry: ToolRegistry
+    let cache: GenerationCache
+
+    var renderer: ConversationRenderer { ConversationRenderer(model: model, cache: cache) }
 
     enum Kind: Sendable {
         case chat, completion
@@ -27,10 +32,25 @@ struct GenerationRoutes: Sendable {
         if parsed.logprobs || (parsed.topLogprobs ?? 0) > 0 {
             throw APIError.badRequest("'logprobs' is not supported by this server", param: "logprobs")
         }
-        let prompt = try renderChat(parsed.messages)
-        let generation = try GenerationRequest(
+        if parsed.toolFields.responseFormat != .text {
+            throw APIError.badRequest("'response_format' other than text is not supported yet", param: "response_format")
+        }
+        let offered = try offeredTools(parsed.toolFields)
+        let prompt = try renderer.tokens(parsed.messages, tools: offered)
+        var generation = try GenerationRequest(
             fields: parsed.fields, prompt: prompt, model: model, objectives: try objectives(request))
-        return try await run(generation, kind: .chat, request: request)
+        var tools: ToolHandling?
+        if !offered.isEmpty {
+            tools = ToolHandling(
+                serverTools: Set(offered.filter(\.serverSide).map(\.name)), maxServerRounds: registry.maxRounds,
+                parallelCalls: parsed.toolFields.parallelCalls, keepsSessions: keepsSessions,
+                stopTokenIDs: generation.spec.sampling.ignoreEOS ? [] : Set(generation.spec.sampling.stopTokenIDs))
+            generation.spec.sampling.ignoreEOS = true  // the processor stops, or suspends after calls
+        }
+        // Any conversation may continue a session left by a response that ended in tool calls.
+        let session = keepsSessions
+            ? SessionHint(key: request.headers[.sessionID] ?? parsed.fields.promptCacheKey ?? parsed.fields.user) : nil
+        return try await run(generation, kind: .chat, request: request, tools: tools, session: session)
     }
 
     func completion(_ request: Request, context: some RequestContext) async throws -> Response {
@@ -82,35 +102,51 @@ struct GenerationRoutes: Sendable {
         try GenerationRequest.objectives(ttft: request.headers[.sloTTFT], tpot: request.headers[.sloTPOT])
     }
 
-    /// The conversation in the model's chat template, tokenized with its special tokens.
+    /// The conversation in the model's chat template, tokenized with its special tokens (no tools).
     func renderChat(_ messages: [ChatCompletionRequest.Message]) throws -> [TokenID] {
-        guard !messages.isEmpty else { throw APIError.badRequest("'messages' must not be empty", param: "messages") }
-        var rendered: [ChatMessage] = []
-        for (index, message) in messages.enumerated() {
-            let role: ChatRole
-            switch message.role {
-            case "system", "developer": role = .system
-            case "user": role = .user
-            case "assistant": role = .assistant
-            case "tool": role = .tool
-            default:
-                throw APIError.badRequest(
-                    "invalid 'messages[\(index)].role' '\(message.role.prefix(40))': expected system, developer, user, assistant or tool",
-                    param: "messages[\(index)].role")
-            }
-            rendered.append(ChatMessage(role: role, content: message.content))
-        }
-        return model.tokenizer.encode(model.template.render(messages: rendered, addGenerationPrompt: true), parseSpecial: true)
+        try renderer.tokens(messages, tools: [])
     }
 
-    private func run(_ generation: GenerationRequest, kind: Kind, request: Request) async throws -> Response {
+    /// The tools this request offers the model: its own (client-side), and those the server runs —
+    /// a request names a configured tool (its schema may be left out) to let the model call it.
+    func offeredTools(_ fields: ToolFields) throws -> [OfferedTool] {
+        if case .function(let name) = fields.choice, !fields.tools.contains(where: { $0.name == name }) {
+            throw APIError.badRequest("'tool_choice' names '\(name.prefix(64))', which is not in 'tools'", param: "tool_choice")
+        }
+        guard fields.choice != .none else { return [] }
+        var offered: [OfferedTool] = []
+        for (index, tool) in fields.tools.enumerated() {
+            guard ToolRegistry.isValidName(tool.name) else {
+                throw APIError.badRequest("invalid 'tools[\(index)].function.name' '\(tool.name.prefix(64))': 1...64 letters, digits, '_' or '-'", param: "tools")
+            }
+            let server = registry[tool.name]
+            guard let schema = tool.parameters?.text ?? server?.parametersSchema else {
+                throw APIError.badRequest("'tools[\(index)].function.parameters' is required for '\(tool.name)'", param: "tools")
+            }
+            offered.append(OfferedTool(
+                name: tool.name, description: tool.description ?? server?.description ?? "", parameters: schema, serverSide: server != nil))
+        }
+        return offered
+    }
+
+    /// Policies that hold a context through a call keep client-side tool round trips as sessions;
+    /// vLLM's finish the request (vllm-apc's prefix cache may still hold its blocks).
+    var keepsSessions: Bool { configuration.policyName == "augserve" || configuration.policyName == "infercept" }
+
+    private func run(
+        _ generation: GenerationRequest, kind: Kind, request: Request, tools: ToolHandling? = nil, session: SessionHint? = nil
+    ) async throws -> Response {
         let handle: RequestHandle
         do {
-            handle = try engine.submit(generation.spec, processor: TextProcessorFactory(tokenizer: model.tokenizer, stops: generation.stops))
+            handle = try engine.submit(
+                generation.spec, processor: TextProcessorFactory(tokenizer: model.tokenizer, stops: generation.stops, tools: tools),
+                session: session)
         } catch { throw APIError(error) }
         let requestID = request.headers[.requestID] ?? UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let header = ResponseHeader(id: kind.idPrefix + requestID, created: Int(Date().timeIntervalSince1970), model: model.name)
-        let responder = ResponseWriter(engine: engine, handle: handle, header: header, kind: kind, includeUsage: generation.includeUsage)
+        let responder = ResponseWriter(
+            engine: engine, handle: handle, header: header, kind: kind, includeUsage: generation.includeUsage, model: model,
+            registry: registry, cache: cache)
         if generation.stream { return responder.streaming(request: request, requestID: requestID) }
         return try await responder.whole(request: request, requestID: requestID)
     }
@@ -129,6 +165,9 @@ struct ResponseWriter: Sendable {
     let header: ResponseHeader
     let kind: GenerationRoutes.Kind
     let includeUsage: Bool
+    let model: ServedModel
+    let registry: ToolRegistry
+    let cache: GenerationCache
 
     static func finishReason(_ reason: FinishReason) -> String {
         switch reason {
@@ -151,28 +190,38 @@ struct ResponseWriter: Sendable {
             preemptions: summary.preemptionCount, swappedBlocks: summary.swappedBlockCount)
     }
 
+    private func makeAssembly() -> ResponseAssembly {
+        ResponseAssembly(engine: engine, ticket: handle.ticket, model: model, registry: registry)
+    }
+
     /// Waits for the whole generation; a client that disconnects meanwhile aborts it.
     func whole(request: Request, requestID: String) async throws -> Response {
         let outcome = try await withAbortOnCancel {
             try await request.body.consumeWithCancellationOnInboundClose { _ in
-                var text = ""
+                var assembly = makeAssembly()
                 for await event in handle.events {
                     switch event {
-                    case .token(_, let piece): text += piece
-                    case .paused, .resumed: break
-                    case .finished(let summary, let rest): return Result<(String, RequestSummary), APIError>.success((text + rest, summary))
-                    case .failed(let error): return .failure(APIError(error))
+                    case .finished(let summary, let rest), .suspended(let summary, let rest):
+                        assembly.append(rest)
+                        return Result<(ResponseAssembly, RequestSummary), APIError>.success((assembly, summary))
+                    case .failed(let error):
+                        return .failure(APIError(error))
+                    default:
+                        do throws(APIError) { _ = try await assembly.absorb(event) } catch { return .failure(error) }
                     }
                 }
                 try Task.checkCancellation()
                 return .failure(APIError(.slowConsumer))
             }
         }
-        let (text, summary) = try outcome.get()
-        let reason = Self.finishReason(summary.finishReason)
+        let (assembly, summary) = try outcome.get()
+        assembly.remember(in: cache, finishReason: summary.finishReason)
+        let reason = assembly.finishReason(summary)
         let body = kind == .chat
-            ? ResponseBodies.chatCompletion(header, content: text, finishReason: reason, usage: Self.usage(summary), calls: Self.calls(summary))
-            : ResponseBodies.completion(header, text: text, finishReason: reason, usage: Self.usage(summary), calls: Self.calls(summary))
+            ? ResponseBodies.chatCompletion(
+                header, content: assembly.content, toolCalls: assembly.clientCalls, serverCalls: assembly.serverCalls,
+                finishReason: reason, usage: Self.usage(summary), calls: Self.calls(summary))
+            : ResponseBodies.completion(header, text: assembly.content, finishReason: reason, usage: Self.usage(summary), calls: Self.calls(summary))
         return Response(
             status: .ok, headers: [.contentType: "application/json", .requestID: requestID, .connection: "close"],
             body: .init(byteBuffer: ByteBuffer(bytes: body)))
@@ -188,18 +237,32 @@ struct ResponseWriter: Sendable {
             try await withAbortOnCancel {
                 try await request.body.consumeWithCancellationOnInboundClose { _ in
                     var stream = ChunkStream(header: header, kind: kind, includeUsage: includeUsage)
+                    var assembly = makeAssembly()
                     var bytes: [UInt8] = []
                     bytes.reserveCapacity(512)
                     for await event in handle.events {
                         bytes.removeAll(keepingCapacity: true)
-                        stream.frames(for: event, into: &bytes)
+                        switch event {
+                        case .finished(let summary, let rest), .suspended(let summary, let rest):
+                            assembly.append(rest)
+                            assembly.remember(in: cache, finishReason: summary.finishReason)
+                            stream.finish(summary, rest: rest, reason: assembly.finishReason(summary), into: &bytes)
+                        case .failed(let error):
+                            stream.fail(APIError(error), into: &bytes)
+                        default:
+                            do throws(APIError) {
+                                stream.write(try await assembly.absorb(event), into: &bytes)
+                            } catch {
+                                stream.fail(error, into: &bytes)
+                            }
+                        }
                         if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
                         if stream.ended { break }
                     }
                     try Task.checkCancellation()
                     if !stream.ended {
                         bytes.removeAll(keepingCapacity: true)
-                        stream.frames(for: .failed(.slowConsumer), into: &bytes)
+                        stream.fail(APIError(.slowConsumer), into: &bytes)
                         try await writer.write(ByteBuffer(bytes: bytes))
                     }
                 }
@@ -220,7 +283,7 @@ struct ResponseWriter: Sendable {
     }
 }
 
-/// The SSE frames of one streamed response, event by event, written into one buffer per event.
+/// The SSE frames of one streamed response, written into one buffer per event.
 struct ChunkStream {
     let header: ResponseHeader
     let kind: GenerationRoutes.Kind
@@ -236,31 +299,42 @@ struct ChunkStream {
         template = StreamChunkTemplate(header, chat: kind == .chat, includeUsageNull: includeUsage)
     }
 
-    /// The bytes to write for `event` (empty: nothing to write).
-    mutating func frames(for event: RequestEvent, into bytes: inout [UInt8]) {
+    mutating func write(_ delta: ResponseAssembly.Delta, into bytes: inout [UInt8]) {
         guard !ended else { return }
-        switch event {
-        case .token(_, let text):
-            if !text.isEmpty { content(text, into: &bytes) }
-        case .paused, .resumed:
-            break
-        case .finished(let summary, let rest):
-            if !rest.isEmpty || (kind == .chat && !sentRole) { content(rest, into: &bytes) }
-            let reason = ResponseWriter.finishReason(summary.finishReason)
-            bytes += ServerSentEvents.event(kind == .chat
-                ? ResponseBodies.chatChunk(header, role: false, content: nil, finishReason: reason, includeUsageNull: includeUsage)
-                : ResponseBodies.completionChunk(header, text: "", finishReason: reason, includeUsageNull: includeUsage))
-            if includeUsage {
-                bytes += ServerSentEvents.event(ResponseBodies.usageChunk(
-                    header, object: kind.chunkObject, usage: ResponseWriter.usage(summary), calls: ResponseWriter.calls(summary)))
+        switch delta {
+        case .none: break
+        case .text(let text): content(text, into: &bytes)
+        case .clientCall(let call, let index):
+            guard kind == .chat else { return }
+            for chunk in ResponseBodies.toolCallChunks(header, call: call, index: index, role: !sentRole, includeUsageNull: includeUsage) {
+                bytes += ServerSentEvents.event(chunk)
             }
-            bytes += ServerSentEvents.done
-            ended = true
-        case .failed(let error):
-            ended = true
-            bytes += ServerSentEvents.event(APIError(error).body)
-            bytes += ServerSentEvents.done
+            sentRole = true
+        case .serverResult(let result):
+            guard kind == .chat else { return }
+            bytes += ServerSentEvents.event(ResponseBodies.serverToolChunk(header, call: result, includeUsageNull: includeUsage))
         }
+    }
+
+    mutating func finish(_ summary: RequestSummary, rest: String, reason: String, into bytes: inout [UInt8]) {
+        guard !ended else { return }
+        if !rest.isEmpty || (kind == .chat && !sentRole) { content(rest, into: &bytes) }
+        bytes += ServerSentEvents.event(kind == .chat
+            ? ResponseBodies.chatChunk(header, role: false, content: nil, finishReason: reason, includeUsageNull: includeUsage)
+            : ResponseBodies.completionChunk(header, text: "", finishReason: reason, includeUsageNull: includeUsage))
+        if includeUsage {
+            bytes += ServerSentEvents.event(ResponseBodies.usageChunk(
+                header, object: kind.chunkObject, usage: ResponseWriter.usage(summary), calls: ResponseWriter.calls(summary)))
+        }
+        bytes += ServerSentEvents.done
+        ended = true
+    }
+
+    mutating func fail(_ error: APIError, into bytes: inout [UInt8]) {
+        guard !ended else { return }
+        ended = true
+        bytes += ServerSentEvents.event(error.body)
+        bytes += ServerSentEvents.done
     }
 
     private mutating func content(_ text: String, into bytes: inout [UInt8]) {

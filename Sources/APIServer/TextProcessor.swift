@@ -1,33 +1,155 @@
 import EngineRuntime
+import Foundation
+import OpenAIProtocol
 import ServingCore
 import Tokenization
 
-/// The server's `OutputProcessor`: detokenizes as tokens arrive (never half a character) and ends
-/// the request at the first stop string, which is never emitted. Runs on the engine thread.
+/// How a request's tool calls are handled, when it offers tools.
+struct ToolHandling: Sendable {
+    /// Names the server runs itself (declared in its configuration and offered in this request).
+    var serverTools: Set<String>
+    /// Server-side calls one request may make; past it a call is returned to the client.
+    var maxServerRounds: Int
+    /// More than one client-side call per response.
+    var parallelCalls: Bool
+    /// A response ending in client-side calls leaves its request paused as a session (policies
+    /// that hold contexts through calls: infercept, augserve); otherwise it finishes.
+    var keepsSessions: Bool
+    /// The stop tokens, which the processor handles itself (the engine is told to ignore them) so
+    /// that a stop right after a call can suspend the request instead of finishing it.
+    var stopTokenIDs: Set<TokenID>
+}
+
+/// A call the processor found, passed to the HTTP layer as an annotation.
+struct CallNote: Sendable, Equatable {
+    var call: ToolCall
+    var serverSide: Bool
+
+    var text: String {
+        var json = JSONWriter()
+        json.object { json in
+            json.field("id", call.id)
+            json.field("name", call.name)
+            json.field("arguments", call.arguments)
+            json.field("server", serverSide)
+        }
+        return json.text
+    }
+
+    init(call: ToolCall, serverSide: Bool) {
+        self.call = call
+        self.serverSide = serverSide
+    }
+
+    init?(_ text: String) {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
+            let id = object["id"] as? String, let name = object["name"] as? String, let arguments = object["arguments"] as? String,
+            let server = object["server"] as? Bool
+        else { return nil }
+        self.init(call: ToolCall(id: id, name: name, arguments: arguments), serverSide: server)
+    }
+}
+
+/// The server's `OutputProcessor`: detokenizes as tokens arrive (never half a character), ends the
+/// request at the first stop string (never emitted), and — when the request offers tools — finds
+/// tool calls in the text: a call to a server-side tool pauses the request in the engine (a live
+/// interception) while the HTTP layer runs it; a client-side call ends the response (after
+/// further calls, with `parallel_tool_calls`). Runs on the engine thread.
 final class TextProcessor: OutputProcessor {
     private var decoder: StreamingDecoder
     private var filter: StopStringFilter
+    private var parser: ToolCallParser?
+    private let tools: ToolHandling?
+    private var serverRounds = 0
+    /// A client-side call was made: only further calls (and spacing) may follow.
+    private var afterClientCall = false
+    private var firstClientCall = ""
 
-    init(tokenizer: Tokenizer, stops: [String]) {
-        decoder = StreamingDecoder(tokenizer: tokenizer, skipSpecial: true)
-        filter = StopStringFilter(stops: stops)
+    /// The response ends in client-side calls: a session waits for the follow-up, or it finishes.
+    private func endAfterCalls() -> OutputAction {
+        tools?.keepsSessions == true ? .suspend(CallDescriptor(name: "client:" + firstClientCall)) : .finish(.stop)
     }
 
-    func process(_ token: TokenID) -> (text: String, action: OutputAction) {
+    init(tokenizer: Tokenizer, stops: [String], tools: ToolHandling?) {
+        decoder = StreamingDecoder(tokenizer: tokenizer, skipSpecial: true)
+        filter = StopStringFilter(stops: stops)
+        self.tools = tools
+        parser = tools == nil ? nil : ToolCallParser()
+    }
+
+    func process(_ token: TokenID) -> OutputStep {
+        if let tools, tools.stopTokenIDs.contains(token) {
+            return OutputStep(text: "", action: afterClientCall ? endAfterCalls() : .finish(.stop))
+        }
         let piece = (try? decoder.append(token)) ?? ""
         let text = filter.feed(piece)
-        return (text, filter.stopped ? .finish(.stop) : .proceed)
+        var step = handle(text)
+        if filter.stopped, step.action == .proceed {
+            step.action = .finish(.stop)
+            step.annotations.append(Self.cutNote)
+        }
+        return step
+    }
+
+    private func handle(_ text: String) -> OutputStep {
+        guard var parser, let tools else { return OutputStep(text: text) }
+        defer { self.parser = parser }
+        var step = OutputStep(text: "")
+        for event in parser.feed(text) {
+            switch event {
+            case .text(let content):
+                if afterClientCall {
+                    if content.allSatisfy(\.isWhitespace) { continue }
+                    step.action = .finish(.stop)
+                    step.annotations.append(Self.cutNote)
+                    return step
+                }
+                step.text += content
+            case .call(let name, let arguments):
+                let call = ToolCall(id: Self.callID(), name: name, arguments: arguments)
+                if !afterClientCall, tools.serverTools.contains(name), serverRounds < tools.maxServerRounds {
+                    serverRounds += 1
+                    step.annotations.append(CallNote(call: call, serverSide: true).text)
+                    step.action = .intercept(CallDescriptor(name: name))
+                    parser = ToolCallParser()  // the resumed turn starts afresh
+                    return step
+                }
+                step.annotations.append(CallNote(call: call, serverSide: false).text)
+                if !afterClientCall { firstClientCall = name }
+                afterClientCall = true
+                if !tools.parallelCalls {
+                    step.action = endAfterCalls()
+                    return step
+                }
+            }
+        }
+        return step
     }
 
     func finish(reason: FinishReason) -> String {
         guard !filter.stopped else { return "" }
-        return filter.feed(decoder.finish()) + filter.finish()
+        let rest = filter.feed(decoder.finish()) + filter.finish()
+        guard var parser else { return rest }
+        var text = ""
+        for event in parser.feed(rest) + parser.finish() {
+            if case .text(let content) = event, !afterClientCall { text += content }
+        }
+        self.parser = parser
+        return text
+    }
+
+    /// Annotation: the response ends on text it does not return (a stop string, text after a call).
+    static let cutNote = "cut"
+
+    static func callID() -> String {
+        "call_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(24)
     }
 }
 
 struct TextProcessorFactory: OutputProcessorFactory {
     let tokenizer: Tokenizer
     let stops: [String]
+    var tools: ToolHandling?
 
-    func makeProcessor() -> any OutputProcessor { TextProcessor(tokenizer: tokenizer, stops: stops) }
+    func makeProcessor() -> any OutputProcessor { TextProcessor(tokenizer: tokenizer, stops: stops, tools: tools) }
 }

@@ -5,11 +5,8 @@ extension EngineLoop {
     func deliver(_ events: [EngineEvent]) {
         for event in events {
             switch event {
-            case .firstToken(let id):
-                guard var request = live[id] else { continue }
-                request.firstTokenAt = now
-                live[id] = request
-                releaseAdmission(tokens: request.promptTokenCount)
+            case .firstToken:
+                break  // per turn, at its first delivered token (a continued session has no core event)
             case .token(let id, let token):
                 deliverToken(token, to: id)
             case .intercepted(let id, let call, let mode):
@@ -26,18 +23,25 @@ extension EngineLoop {
     /// One token: the processor turns it into text and decides what happens next, at this token.
     private func deliverToken(_ token: TokenID, to id: RequestID) {
         guard var request = live[id], request.finishReason == nil else { return }
-        let (text, action) = request.processor.process(token)
+        if request.firstTokenAt == nil {
+            request.firstTokenAt = now
+            releaseAdmission(tokens: request.promptTokenCount)
+        }
+        let step = request.processor.process(token)
         if let last = request.lastTokenAt { observer.tokenDelivered(interval: now - last) }
         request.lastTokenAt = now
         live[id] = request
-        guard yield(.token(token, text: text), to: request) else { return }
-        switch action {
+        for note in step.annotations { guard yield(.annotation(note), to: request) else { return } }
+        guard yield(.token(token, text: step.text), to: request) else { return }
+        switch step.action {
         case .proceed:
             break
         case .finish(let reason):
             request.finishReason = reason
             live[id] = request
             if let outcome = core.finish(id, reason: reason, now: now) { complete(outcome, error: nil) }
+        case .suspend(let call):
+            suspend(id, call: call, text: request.processor.finish(reason: .stop))
         case .intercept(let call):
             // The core may already have finished it at this very token (a limit): its
             // `.finished` event follows and ends it.
@@ -65,13 +69,7 @@ extension EngineLoop {
         byTicket[request.ticket] = nil
         if request.firstTokenAt == nil { releaseAdmission(tokens: request.promptTokenCount) }
         let reason = request.finishReason ?? outcome.finishReason
-        var summary = RequestSummary(
-            finishReason: reason, promptTokenCount: outcome.promptTokenCount, generatedTokenCount: outcome.generatedTokenCount,
-            cachedPromptTokenCount: outcome.cachedPromptTokenCount, returnedTokenCount: outcome.returnedTokenCount,
-            callCount: outcome.callCount, preemptionCount: outcome.preemptionCount,
-            timeToFirstToken: request.firstTokenAt.map { $0 - request.submittedAt }, endToEnd: now - request.submittedAt,
-            queueing: outcome.queueingDelay, callTime: outcome.totalCallDuration)
-        summary.swappedBlockCount = outcome.swappedBlockCount
+        let summary = turnSummary(request, progress: nil, outcome: outcome, reason: reason)
         if let error {
             request.continuation.yield(.failed(error))
         } else {

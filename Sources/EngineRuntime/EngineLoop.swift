@@ -20,6 +20,8 @@ final class EngineLoop {
     var timerSequence: UInt64 = 0
     var costFit: OnlineCostFit
     var stats = LoopStatistics()
+    /// Suspended sessions (client-side tool round trips), by request.
+    var sessions: [RequestID: SessionEntry] = [:]
     var running = true
 
     init(
@@ -48,8 +50,10 @@ final class EngineLoop {
         while running {
             handle(inbox.take())
             fireDueTimers()
+            expireSessions()
             guard running else { break }
-            let plan = core.schedule(now: now)
+            var plan = core.schedule(now: now)
+            constrain(&plan)
             if plan.isEmpty {
                 publish()
                 handle(inbox.wait(timeout: timeUntilNextTimer()))
@@ -84,6 +88,7 @@ final class EngineLoop {
     private func admit(_ submission: Submission) {
         service?.admission.withLock { $0.inTransitCount -= 1 }
         let arrival = now - (clock.now - submission.submittedAt)
+        if let hint = submission.session, continueSession(hint, submission, arrival: max(.zero, arrival)) { return }
         do {
             let id = try core.submit(submission.spec, now: max(.zero, arrival))
             live[id] = LiveRequest(submission: submission, id: id, processor: submission.processor.makeProcessor(), submittedAt: arrival)
@@ -129,7 +134,8 @@ final class EngineLoop {
     }
 
     func timeUntilNextTimer() -> Duration? {
-        timers.min.map { max(.zero, $0.at - now) }
+        let next = [timers.min?.at, sessions.values.map(\.expiresAt).min()].compactMap { $0 }.min()
+        return next.map { max(.zero, $0 - now) }
     }
 
     // MARK: Phase: execute and apply
@@ -162,6 +168,14 @@ final class EngineLoop {
     }
 
     var failedStepMessage = ""
+
+    /// Phase: each constrained sequence that samples this step gets its processor's token set.
+    func constrain(_ plan: inout BatchPlan) {
+        for index in plan.sequences.indices where plan.sequences[index].samplesNextToken {
+            guard let request = live[plan.sequences[index].requestID], let allowed = request.processor.allowedTokens() else { continue }
+            plan.sequences[index].allowedTokens = allowed
+        }
+    }
 
     func checkInvariants(_ phase: String) {
         guard configuration.checksInvariants else { return }
@@ -226,6 +240,11 @@ struct LiveRequest {
     var lastTokenAt: Duration?
     /// The processor ended the request as this reason (wins over the core's own at the same token).
     var finishReason: FinishReason?
+    /// The session key it may leave a session under.
+    let sessionKey: String?
+    /// Continuing a session: the request's counts when this turn began, and the context it found
+    /// held in the engine (what usage reports as cached).
+    var baseline = TurnBaseline()
 
     init(submission: Submission, id: RequestID, processor: any OutputProcessor, submittedAt: Duration) {
         ticket = submission.ticket
@@ -234,7 +253,25 @@ struct LiveRequest {
         self.processor = processor
         promptTokenCount = submission.spec.promptTokens.count
         self.submittedAt = submittedAt
+        sessionKey = submission.session?.key
     }
+}
+
+/// A turn's starting point within a request that continues a session.
+struct TurnBaseline {
+    var generatedTokenCount = 0
+    var returnedTokenCount = 0
+    var recomputedTokenCount = 0
+    var callCount = 0
+    var preemptionCount = 0
+    /// Context tokens whose KV was held when the turn began; nil: not a continued session.
+    var heldTokenCount: Int?
+}
+
+/// A request suspended as a session, waiting for its follow-up.
+struct SessionEntry {
+    var key: String?
+    var expiresAt: Duration
 }
 
 /// A trace-replay call that returns at `at` with `tokenCount` tokens.

@@ -68,7 +68,9 @@ public final class EngineService: Sendable {
 
     /// Submits a request. Throws at once when the engine is not serving or the queue is full;
     /// anything the core refuses (too long, bad token ids) arrives as `.failed` on the stream.
-    public func submit(_ spec: RequestSpec, processor: any OutputProcessorFactory = TokenOnlyProcessorFactory()) throws(RuntimeError) -> RequestHandle {
+    public func submit(
+        _ spec: RequestSpec, processor: any OutputProcessorFactory = TokenOnlyProcessorFactory(), session: SessionHint? = nil
+    ) throws(RuntimeError) -> RequestHandle {
         try checkCapacity()
         let tokens = spec.promptTokens.count
         let admitted = admission.withLock { counts -> Bool in
@@ -88,7 +90,7 @@ public final class EngineService: Sendable {
             if case .cancelled = termination { inbox.post(.abort(ticket)) }
         }
         inbox.post(.submit(Submission(
-            ticket: ticket, spec: spec, processor: processor, continuation: continuation, submittedAt: .now)))
+            ticket: ticket, spec: spec, processor: processor, continuation: continuation, submittedAt: .now, session: session)))
         return RequestHandle(ticket: ticket, events: stream)
     }
 

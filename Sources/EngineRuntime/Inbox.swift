@@ -18,6 +18,8 @@ struct Submission {
     let processor: any OutputProcessorFactory
     let continuation: AsyncStream<RequestEvent>.Continuation
     let submittedAt: ContinuousClock.Instant
+    /// The request may continue a session (its prompt extending that session's context).
+    let session: SessionHint?
 }
 
 /// Commands from any thread to the engine thread, and the engine thread's sleep.

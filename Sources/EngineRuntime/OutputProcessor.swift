@@ -8,6 +8,9 @@ public enum OutputAction: Sendable, Equatable {
     case finish(FinishReason)
     /// Pause the request at a call the model made (a live interception).
     case intercept(CallDescriptor)
+    /// End this response but keep the request paused in the engine as a session — the client runs
+    /// `call` and a follow-up request whose prompt extends this context resumes it.
+    case suspend(CallDescriptor)
 }
 
 /// Turns a request's sampled tokens into text and decides, token by token, whether it goes on.
@@ -17,9 +20,32 @@ public enum OutputAction: Sendable, Equatable {
 /// Used only on the engine thread.
 public protocol OutputProcessor: AnyObject {
     /// The text `token` completes, and what to do next.
-    func process(_ token: TokenID) -> (text: String, action: OutputAction)
+    func process(_ token: TokenID) -> OutputStep
     /// Text still held back when the request ends (an unfinished stop-string prefix, half a character).
     func finish(reason: FinishReason) -> String
+    /// The tokens the request may sample next, when its output is constrained (a grammar); nil for
+    /// free generation. Asked before every step that samples for it.
+    func allowedTokens() -> TokenBitmask?
+}
+
+extension OutputProcessor {
+    public func allowedTokens() -> TokenBitmask? { nil }
+}
+
+/// What a processor makes of one token.
+public struct OutputStep: Sendable, Equatable {
+    /// Text to emit (may be empty).
+    public var text: String
+    public var action: OutputAction
+    /// Opaque notes for the consumer, delivered before the text as `.annotation` events (the
+    /// server's parsed tool calls).
+    public var annotations: [String]
+
+    public init(text: String, action: OutputAction = .proceed, annotations: [String] = []) {
+        self.text = text
+        self.action = action
+        self.annotations = annotations
+    }
 }
 
 /// Makes a request's processor on the engine thread (the processor itself is not `Sendable`).
@@ -34,6 +60,6 @@ public struct TokenOnlyProcessorFactory: OutputProcessorFactory {
 }
 
 final class TokenOnlyProcessor: OutputProcessor {
-    func process(_ token: TokenID) -> (text: String, action: OutputAction) { ("", .proceed) }
+    func process(_ token: TokenID) -> OutputStep { OutputStep(text: "") }
     func finish(reason: FinishReason) -> String { "" }
 }

@@ -2,6 +2,14 @@ import ServingCore
 
 /// Identifies a request submitted to the runtime, from the moment `submit` returns (the core's
 /// `RequestID` is assigned later, on the engine thread).
+/// How a request may continue a session held in the engine.
+public struct SessionHint: Sendable, Equatable {
+    /// A client-chosen name (`prompt_cache_key`, `user`, `x-session-id`); nil: match by token prefix.
+    public var key: String?
+    /// The turn's sampling, limits and prompt come from the request's spec.
+    public init(key: String?) { self.key = key }
+}
+
 public struct Ticket: Hashable, Sendable, CustomStringConvertible {
     public let rawValue: UInt64
     public init(_ rawValue: UInt64) { self.rawValue = rawValue }
@@ -13,12 +21,17 @@ public enum RequestEvent: Sendable, Equatable {
     /// One sampled token and the text it completed (may be empty: half a character, held-back
     /// stop-string prefix, a special token).
     case token(TokenID, text: String)
+    /// A note from the request's processor (e.g. a parsed tool call), just before the token's text.
+    case annotation(String)
     /// Paused for a call; `mode` is how the policy holds its context.
     case paused(call: String, mode: ContextMode)
     /// The call returned and `tokenCount` tokens were appended to the context.
     case resumed(tokenCount: Int)
     /// The request ended; `text` is what the processor still held back.
     case finished(RequestSummary, text: String)
+    /// The response ended but the request stays in the engine as a session (a client-side tool
+    /// round trip) until a follow-up resumes it or its time to live passes.
+    case suspended(RequestSummary, text: String)
     /// The request failed (refused at submit, executor fault, engine stopping).
     case failed(RuntimeError)
 }

@@ -22,6 +22,8 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     /// Nice value of the engine thread (Linux, per thread): positive lets the threads that answer
     /// HTTP run before a step's compute; 0 keeps the default priority.
     public var engineThreadNiceness: Int32 = 10
+    /// How long a suspended session (a client-side tool round trip) waits for its follow-up.
+    public var sessionTimeToLive: Duration = .seconds(120)
 
     public init() {}
 
@@ -32,6 +34,8 @@ public struct RuntimeConfiguration: Sendable, Equatable {
             streamBufferLimit >= 16 && streamBufferLimit <= 1 << 20, "streamBufferLimit", streamBufferLimit, "must be in 16...1048576")
         try ConfigurationError.require(!fillerTokens.isEmpty, "fillerTokens", fillerTokens.count, "must not be empty")
         try costFit.validate()
+        try ConfigurationError.require(
+            sessionTimeToLive > .zero && sessionTimeToLive <= .seconds(86_400), "sessionTTL", sessionTimeToLive, "must be in (0, 24h]")
         try ConfigurationError.require((0...19).contains(engineThreadNiceness), "engineThreadNiceness", engineThreadNiceness, "must be in 0...19")
     }
 }

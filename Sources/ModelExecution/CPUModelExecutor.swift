@@ -58,7 +58,9 @@ public final class CPUModelExecutor: ModelExecutor {
             let settings = Self.settings(sequence.sampling)
             let position = sequence.startPosition + sequence.tokenCount
             let suppressed = sequence.suppressesStopTokens ? sequence.sampling.stopTokenIDs : []
+            let allowed = sequence.allowedTokens
             let token: TokenID = forward.withMutableLogits(row: row) { (logits: UnsafeMutableBufferPointer<Float>) -> TokenID in
+                if let allowed { Self.mask(logits, to: allowed) }
                 for id in suppressed where id >= 0 && Int(id) < logits.count { logits[Int(id)] = -.infinity }
                 return sampler.sample(UnsafeBufferPointer(logits), settings: settings, position: position)
             } ?? 0
@@ -66,6 +68,20 @@ public final class CPUModelExecutor: ModelExecutor {
             row += 1
         }
         return StepOutput(sampledTokens: sampled, duration: clock.now - start)
+    }
+
+    /// Gives every token outside `allowed` zero probability (an empty set leaves the logits alone:
+    /// a grammar with no way forward must not turn sampling into NaNs).
+    static func mask(_ logits: UnsafeMutableBufferPointer<Float>, to allowed: TokenBitmask) {
+        guard !allowed.isEmpty else { return }
+        let words = allowed.words
+        for (wordIndex, word) in words.enumerated() where word != UInt64.max {
+            let base = wordIndex << 6
+            let end = min(base + 64, logits.count)
+            guard base < end else { break }
+            for index in base..<end where word & (1 << UInt64(index - base)) == 0 { logits[index] = -.infinity }
+        }
+        for index in (words.count << 6)..<max(words.count << 6, logits.count) { logits[index] = -.infinity }
     }
 
     /// Checks everything the plan refers to, so that a bad plan changes nothing.

@@ -2,6 +2,7 @@
 public struct ChatCompletionRequest: Decodable, Sendable, Equatable {
     public var messages: [Message]
     public var fields: GenerationFields
+    public var toolFields: ToolFields
     /// Chat's `logprobs` is a boolean; `top_logprobs` a count.
     public var logprobs: Bool
     public var topLogprobs: Int?
@@ -10,13 +11,23 @@ public struct ChatCompletionRequest: Decodable, Sendable, Equatable {
         public var role: String
         public var content: String
         public var name: String?
+        /// An assistant message's calls.
+        public var toolCalls: [ToolCall]
+        /// A tool message: the call it answers.
+        public var toolCallID: String?
 
-        enum CodingKeys: String, CodingKey { case role, content, name }
+        enum CodingKeys: String, CodingKey {
+            case role, content, name
+            case toolCalls = "tool_calls"
+            case toolCallID = "tool_call_id"
+        }
 
-        public init(role: String, content: String, name: String? = nil) {
+        public init(role: String, content: String, name: String? = nil, toolCalls: [ToolCall] = [], toolCallID: String? = nil) {
             self.role = role
             self.content = content
             self.name = name
+            self.toolCalls = toolCalls
+            self.toolCallID = toolCallID
         }
 
         public init(from decoder: any Decoder) throws {
@@ -24,6 +35,26 @@ public struct ChatCompletionRequest: Decodable, Sendable, Equatable {
             role = try c.decode(String.self, forKey: .role)
             name = try c.decodeIfPresent(String.self, forKey: .name)
             content = try c.decodeIfPresent(MessageContent.self, forKey: .content)?.text ?? ""
+            toolCalls = try c.decodeIfPresent([CallValue].self, forKey: .toolCalls)?.map(\.call) ?? []
+            toolCallID = try c.decodeIfPresent(String.self, forKey: .toolCallID)
+        }
+    }
+
+    /// `{"id", "type": "function", "function": {"name", "arguments"}}`.
+    struct CallValue: Decodable {
+        var call: ToolCall
+
+        struct Function: Decodable {
+            var name: String
+            var arguments: String?
+        }
+
+        enum CodingKeys: String, CodingKey { case id, function }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let function = try c.decode(Function.self, forKey: .function)
+            call = ToolCall(id: try c.decodeIfPresent(String.self, forKey: .id) ?? "", name: function.name, arguments: function.arguments ?? "{}")
         }
     }
 
@@ -38,6 +69,7 @@ public struct ChatCompletionRequest: Decodable, Sendable, Equatable {
         logprobs = try c.decodeIfPresent(Bool.self, forKey: .logprobs) ?? false
         topLogprobs = try c.decodeIfPresent(Int.self, forKey: .topLogprobs)
         fields = try GenerationFields(from: decoder)
+        toolFields = try ToolFields(from: decoder)
     }
 }
 

@@ -109,6 +109,12 @@ public struct JSONWriter: Sendable {
         null()
     }
 
+    /// A member whose value `body` writes.
+    public mutating func member(_ name: String, _ body: (inout JSONWriter) -> Void) {
+        key(name)
+        body(&self)
+    }
+
     /// Raw, already-serialized JSON as a member's value.
     public mutating func rawField(_ name: String, _ json: String) {
         key(name)

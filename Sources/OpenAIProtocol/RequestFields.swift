@@ -43,6 +43,8 @@ public struct GenerationFields: Sendable, Equatable {
     public var stream: Bool
     public var includeUsage: Bool
     public var user: String?
+    /// OpenAI's `prompt_cache_key`: names a conversation (our session key).
+    public var promptCacheKey: String?
     public var traceReplay: TraceReplayExtension?
 
     enum Keys: String, CodingKey {
@@ -64,6 +66,7 @@ public struct GenerationFields: Sendable, Equatable {
         case stream
         case streamOptions = "stream_options"
         case user
+        case promptCacheKey = "prompt_cache_key"
         case augserve
     }
 
@@ -88,6 +91,7 @@ public struct GenerationFields: Sendable, Equatable {
         stream = try c.decodeIfPresent(Bool.self, forKey: .stream) ?? false
         includeUsage = try c.decodeIfPresent(StreamOptions.self, forKey: .streamOptions)?.includeUsage ?? false
         user = try c.decodeIfPresent(String.self, forKey: .user)
+        promptCacheKey = try c.decodeIfPresent(String.self, forKey: .promptCacheKey)
         traceReplay = try c.decodeIfPresent(TraceReplayExtension.self, forKey: .augserve)
     }
 

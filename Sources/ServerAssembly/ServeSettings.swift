@@ -24,6 +24,8 @@ public struct ServeSettings: Sendable {
     /// Context limit (default: the smaller of the model's and what the KV pool holds).
     public var maxModelLength: Int?
     public var threads = 2
+    /// The server-side tools' configuration file (`--config`), if any.
+    public var toolConfigurationPath: String?
     public var runtime = RuntimeConfiguration()
     public var server = APIServerConfiguration()
 

@@ -5,6 +5,7 @@ import ModelExecution
 import ModelFiles
 import ServingCore
 import Tokenization
+import Tools
 import Transformer
 
 /// Builds the whole server from `ServeSettings`: loads the model and tokenizer, sizes the KV pool,
@@ -91,12 +92,16 @@ public struct ServingStack: Sendable {
             modelName: name, blockSize: settings.blockSize, deviceBlockCount: deviceBlocks, hostBlockCount: hostBlocks,
             policy: settings.policy.rawValue, ttftObjective: server.ttftObjective, tpotObjective: server.tpotObjective)
         let engine = try EngineService(core: core, executor: wrapExecutor?(executor) ?? executor, configuration: runtime, observer: metrics)
-        let application = try APIApplication(engine: engine, model: model, metrics: metrics, configuration: server)
+        let tools = try settings.toolConfigurationPath.map { path throws(BuildError) -> ToolRegistry in
+            do { return try ToolRegistry.load(path: path) } catch { throw BuildError(description: "invalid --config: \(error)") }
+        } ?? .empty
+        let application = try APIApplication(engine: engine, model: model, metrics: metrics, configuration: server, tools: tools)
         let mib = Double(poolCapacity * kvBytesPerToken) / Double(1 << 20)
         let description = """
             model \(name) (\(settings.modelPath)), context \(maxContext) tokens; policy \(settings.policy.rawValue); \
             KV pool \(deviceBlocks) blocks × \(settings.blockSize) = \(poolCapacity) tokens (\(String(format: "%.0f", mib)) MiB, \
-            \(kvBytesPerToken) B/token); host swap \(hostBlocks) blocks; \(settings.threads) threads
+            \(kvBytesPerToken) B/token); host swap \(hostBlocks) blocks; \(settings.threads) threads\
+            \(tools.names.isEmpty ? "" : "; server-side tools: " + tools.names.joined(separator: ", "))
             """
         return ServingStack(
             application: application, engine: engine, model: model, description: description,

@@ -44,6 +44,9 @@ public struct ScheduledSequence: Sendable, Equatable {
     /// The request has not reached its minimum output yet: the sampler must not pick one of
     /// `sampling.stopTokenIDs` (OpenAI's `min_tokens`).
     public var suppressesStopTokens = false
+    /// A constrained sequence may sample only these tokens (set by the live driver after
+    /// `schedule`, from the request's grammar); nil: any token.
+    public var allowedTokens: TokenBitmask?
 
     public init(
         requestID: RequestID, tokens: [TokenID], startPosition: Int, blockTable: [BlockID],

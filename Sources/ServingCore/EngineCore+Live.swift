@@ -57,3 +57,57 @@ extension EngineCore {
     /// The cost model in use.
     public var costModel: IterationCostModel { currentCost }
 }
+
+/// Where a live request stands (for a driver reporting usage or matching sessions).
+public struct RequestProgress: Sendable, Equatable {
+    public var state: RequestState
+    public var promptTokenCount: Int
+    public var contextTokenCount: Int
+    public var generatedTokenCount: Int
+    public var returnedTokenCount: Int
+    /// Context tokens whose KV is held (device or host).
+    public var computedTokenCount: Int
+    public var recomputedTokenCount: Int
+    public var callCount: Int
+    public var preemptionCount: Int
+}
+
+extension EngineCore {
+    public func progress(of id: RequestID) -> RequestProgress? {
+        guard let request = requests[id] else { return nil }
+        return RequestProgress(
+            state: request.state, promptTokenCount: request.promptCount, contextTokenCount: request.tokens.count,
+            generatedTokenCount: request.generatedCount, returnedTokenCount: request.returnedCount,
+            computedTokenCount: request.computedCount, recomputedTokenCount: request.recomputedTokenCount,
+            callCount: request.callCount, preemptionCount: request.preemptionCount)
+    }
+
+    /// The tokens of a live request's context (prompt + generated + returned).
+    public func tokens(of id: RequestID) -> [TokenID]? { requests[id]?.tokens }
+
+    /// Pauses `id` as a *session*: a client-side tool round trip held in the mode the policy picks
+    /// (with the predicted round-trip time of `call`), whose memory admission may reclaim whenever
+    /// it would otherwise wait — a session never blocks a new request.
+    @discardableResult
+    public func suspend(_ id: RequestID, call: CallDescriptor, now: Duration) throws(EngineError) -> ContextMode {
+        let mode = try intercept(id, call: call, now: now)
+        requests[id]?.isSession = true
+        return mode
+    }
+
+    /// Resumes a session with the next turn: `appending` (the rest of the follow-up's prompt)
+    /// joins the context as a call's return would, and the turn's sampling and output limit replace
+    /// the old ones (`maxOutputTokenCount` counts this turn's generated tokens).
+    public func continueSession(
+        _ id: RequestID, appending tokens: [TokenID], sampling: SamplingParameters, maxOutputTokenCount: Int,
+        minOutputTokenCount: Int = 0, now: Duration
+    ) throws(EngineError) -> RequestOutcome? {
+        guard let request = requests[id], request.isSession else { throw .unknownRequest(id) }
+        guard maxOutputTokenCount > 0 else { throw .invalidMaxOutput(maxOutputTokenCount) }
+        request.isSession = false
+        request.spec.sampling = sampling
+        request.spec.maxOutputTokenCount = request.generatedCount + maxOutputTokenCount
+        request.spec.minOutputTokenCount = request.generatedCount + minOutputTokenCount
+        return try callReturned(id, returnedTokens: tokens, now: now)
+    }
+}

@@ -106,7 +106,8 @@ extension EngineCore {
         let request = candidate.request
         attachCachedPrefix(request)
         let chunk = min(request.pendingTokenCount, round.tokenBudget, candidate.maxTokens ?? .max)
-        guard chunk > 0, additionalBlocks(for: request, coveringTokens: request.computedCount + chunk) + headroom <= pool.freeCount else {
+        let needed = chunk > 0 ? additionalBlocks(for: request, coveringTokens: request.computedCount + chunk) + headroom : 0
+        guard chunk > 0, needed <= pool.freeCount || reclaimSessions(until: needed, now: now) else {
             discardContext(request)  // undoes the prefix attachment
             return false
         }
@@ -115,6 +116,23 @@ extension EngineCore {
             request.cachedPromptTokenCount = min(request.computedCount, request.promptCount)
         }
         addChunk(request, tokenCount: chunk, round: &round)
+        return true
+    }
+
+    /// Soft retention: paused sessions (client-side tool round trips) give up their device memory
+    /// before an admission waits — the one wasting most (predicted remaining round trip × context)
+    /// first. Their context is discarded; with prefix caching the blocks stay findable. Returns
+    /// whether `blockCount` blocks are now free.
+    func reclaimSessions(until blockCount: Int, now: Duration) -> Bool {
+        while pool.freeCount < blockCount {
+            var best: (request: Request, waste: Double)?
+            for request in paused where request.isSession && !request.blocks.isEmpty {
+                let waste = remainingCall(of: request, now: now).seconds * Double(request.computedCount)
+                if best.map({ waste > $0.waste }) ?? true { best = (request, waste) }
+            }
+            guard let victim = best?.request else { return false }
+            discardPaused(victim)
+        }
         return true
     }
 

@@ -3,7 +3,8 @@
 final class Request {
     let id: RequestID
     let arrival: Duration
-    let spec: RequestSpec
+    /// What was submitted; a continued session (`continueSession`) takes the next turn's sampling and limits.
+    var spec: RequestSpec
     /// prompt + generated + returned tokens, in order.
     var tokens: [TokenID]
     var state: RequestState = .waiting
@@ -50,6 +51,9 @@ final class Request {
     /// Prompt tokens whose KV came from the prefix cache at the first admission (usage's
     /// `cached_tokens`); nil until admitted.
     var cachedPromptTokenCount: Int?
+    /// A client-side tool round trip held as a paused session: its memory is reclaimed before any
+    /// admission waits (soft retention).
+    var isSession = false
 
     /// AugServe's per-request predictions and costs (nil under other policies). A typed field, not
     /// an opaque one: the ranking reads it for every waiting request and a dynamic cast per read

@@ -68,6 +68,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Require 'Authorization: Bearer KEY' on every endpoint but /health, /metrics and /version.")
     var apiKey: String?
 
+    @Option(help: "Server-side tools: a JSON file declaring calculator and http tools (see the README).")
+    var config: String?
+
     @Option(help: "Largest request body, e.g. 8MiB (413 beyond).")
     var maxBodySize = "8MiB"
 
@@ -113,6 +116,7 @@ struct ServeCommand: AsyncParsableCommand {
         settings.server.host = host
         settings.server.port = port
         settings.server.apiKey = apiKey
+        settings.toolConfigurationPath = config
         settings.server.maxBodyByteCount = try ByteSize.parse(maxBodySize, option: "--max-body-size")
         guard let drain = DurationArgument(argument: drainTimeout)?.duration, drain >= .zero else {
             throw ValidationError("invalid --drain-timeout \(drainTimeout): expected a duration such as 30s")

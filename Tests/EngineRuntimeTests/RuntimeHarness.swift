@@ -97,11 +97,13 @@ final class ScriptedProcessor: OutputProcessor {
     var seen = 0
     init(factory: ScriptedProcessorFactory) { self.factory = factory }
 
-    func process(_ token: TokenID) -> (text: String, action: OutputAction) {
+    func process(_ token: TokenID) -> OutputStep {
         seen += 1
-        if seen == factory.stopAfter { return ("<\(token)>", .finish(.stop)) }
-        if seen == factory.interceptAfter { return ("<\(token)>", .intercept(CallDescriptor(name: "lookup"))) }
-        return ("<\(token)>", .proceed)
+        if seen == factory.stopAfter { return OutputStep(text: "<\(token)>", action: .finish(.stop)) }
+        if seen == factory.interceptAfter {
+            return OutputStep(text: "<\(token)>", action: .intercept(CallDescriptor(name: "lookup")), annotations: ["call \(seen)"])
+        }
+        return OutputStep(text: "<\(token)>")
     }
 
     func finish(reason: FinishReason) -> String { "|\(reason.rawValue)" }
