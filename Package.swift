@@ -38,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.21.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.0"),
     ],
     targets: [
         .target(
@@ -60,7 +61,13 @@ let package = Package(
             name: "Tools",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "MCP", package: "swift-sdk"),
             ]
+        ),
+        .executableTarget(
+            name: "augserve-test-mcp",
+            dependencies: [.product(name: "MCP", package: "swift-sdk")],
+            path: "Tests/Fixtures/TestMCPServer"
         ),
         .target(name: "OpenAIProtocol"),
         .target(

@@ -1,0 +1,2 @@
+// A tiny MCP server over stdio for the tool tests (filled in by the MCP work).
+print("placeholder")
