@@ -87,6 +87,7 @@ let package = Package(
             name: "ServerAssembly",
             dependencies: [
                 "APIServer", "EngineRuntime", "ServingCore", "ModelExecution", "Transformer", "ModelFiles", "Tokenization", "Tools",
+                "Workloads",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

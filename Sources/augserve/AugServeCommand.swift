@@ -14,6 +14,7 @@ struct AugServeCommand: AsyncParsableCommand {
             GenerateCommand.self,
             BenchModelCommand.self,
             BenchServerCommand.self,
+            BenchAgentsCommand.self,
         ]
     )
 }
