@@ -57,6 +57,7 @@ let package = Package(
             name: "EngineRuntime",
             dependencies: ["ServingCore", .product(name: "Collections", package: "swift-collections")]
         ),
+        .target(name: "StructuredOutput"),
         .target(
             name: "Tools",
             dependencies: [
@@ -73,7 +74,7 @@ let package = Package(
         .target(
             name: "APIServer",
             dependencies: [
-                "EngineRuntime", "ServingCore", "Tokenization", "OpenAIProtocol", "Tools",
+                "EngineRuntime", "ServingCore", "Tokenization", "OpenAIProtocol", "Tools", "StructuredOutput",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

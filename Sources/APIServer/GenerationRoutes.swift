@@ -32,15 +32,13 @@ struct GenerationRoutes: Sendable {
         if parsed.logprobs || (parsed.topLogprobs ?? 0) > 0 {
             throw APIError.badRequest("'logprobs' is not supported by this server", param: "logprobs")
         }
-        if parsed.toolFields.responseFormat != .text {
-            throw APIError.badRequest("'response_format' other than text is not supported yet", param: "response_format")
-        }
         let offered = try offeredTools(parsed.toolFields)
+        let constraint = try constraint(parsed.toolFields, offered: offered)
         let prompt = try renderer.tokens(parsed.messages, tools: offered)
         var generation = try GenerationRequest(
             fields: parsed.fields, prompt: prompt, model: model, objectives: try objectives(request))
         var tools: ToolHandling?
-        if !offered.isEmpty {
+        if !offered.isEmpty, parsed.toolFields.choice != .none {
             tools = ToolHandling(
                 serverTools: Set(offered.filter(\.serverSide).map(\.name)), maxServerRounds: registry.maxRounds,
                 parallelCalls: parsed.toolFields.parallelCalls, keepsSessions: keepsSessions,
@@ -50,7 +48,7 @@ struct GenerationRoutes: Sendable {
         // Any conversation may continue a session left by a response that ended in tool calls.
         let session = keepsSessions
             ? SessionHint(key: request.headers[.sessionID] ?? parsed.fields.promptCacheKey ?? parsed.fields.user) : nil
-        return try await run(generation, kind: .chat, request: request, tools: tools, session: session)
+        return try await run(generation, kind: .chat, request: request, tools: tools, session: session, constraint: constraint)
     }
 
     func completion(_ request: Request, context: some RequestContext) async throws -> Response {
@@ -107,13 +105,14 @@ struct GenerationRoutes: Sendable {
         try renderer.tokens(messages, tools: [])
     }
 
-    /// The tools this request offers the model: its own (client-side), and those the server runs —
-    /// a request names a configured tool (its schema may be left out) to let the model call it.
+    /// The tools this request describes to the model: its own (client-side), and those the server
+    /// runs — a request names a configured tool (its schema may be left out) to let the model call it.
     func offeredTools(_ fields: ToolFields) throws -> [OfferedTool] {
         if case .function(let name) = fields.choice, !fields.tools.contains(where: { $0.name == name }) {
             throw APIError.badRequest("'tool_choice' names '\(name.prefix(64))', which is not in 'tools'", param: "tool_choice")
         }
-        guard fields.choice != .none else { return [] }
+        // Rendered even with `tool_choice: none` (then calls are not parsed): a conversation's
+        // prompt must not change shape between turns, or no follow-up could extend it.
         var offered: [OfferedTool] = []
         for (index, tool) in fields.tools.enumerated() {
             guard ToolRegistry.isValidName(tool.name) else {
@@ -133,13 +132,31 @@ struct GenerationRoutes: Sendable {
     /// vLLM's finish the request (vllm-apc's prefix cache may still hold its blocks).
     var keepsSessions: Bool { configuration.policyName == "augserve" || configuration.policyName == "infercept" }
 
+    /// `tool_choice: required` or a named function is enforced by constrained decoding (a call to
+    /// one of the allowed tools, its arguments valid against the schema); else `response_format`.
+    func constraint(_ fields: ToolFields, offered: [OfferedTool]) throws(APIError) -> OutputConstraint? {
+        switch fields.choice {
+        case .required:
+            guard !offered.isEmpty else { throw .badRequest("'tool_choice' is required but 'tools' is empty", param: "tool_choice") }
+            if fields.responseFormat != .text { throw .badRequest("'response_format' cannot be combined with a required tool call", param: "response_format") }
+            return try .toolCall(offered)
+        case .function(let name):
+            if fields.responseFormat != .text { throw .badRequest("'response_format' cannot be combined with a required tool call", param: "response_format") }
+            return try .toolCall(offered.filter { $0.name == name })
+        case .none, .auto:
+            return try .response(fields.responseFormat)
+        }
+    }
+
     private func run(
-        _ generation: GenerationRequest, kind: Kind, request: Request, tools: ToolHandling? = nil, session: SessionHint? = nil
+        _ generation: GenerationRequest, kind: Kind, request: Request, tools: ToolHandling? = nil, session: SessionHint? = nil,
+        constraint: OutputConstraint? = nil
     ) async throws -> Response {
         let handle: RequestHandle
         do {
             handle = try engine.submit(
-                generation.spec, processor: TextProcessorFactory(tokenizer: model.tokenizer, stops: generation.stops, tools: tools),
+                generation.spec,
+                processor: TextProcessorFactory(model: model, stops: generation.stops, tools: tools, constraint: constraint),
                 session: session)
         } catch { throw APIError(error) }
         let requestID = request.headers[.requestID] ?? UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")

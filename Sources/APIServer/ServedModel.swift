@@ -1,4 +1,5 @@
 import ServingCore
+import StructuredOutput
 import Tokenization
 
 /// What the server knows of the model it serves: its names, tokenizer, chat template and limits.
@@ -15,6 +16,8 @@ public struct ServedModel: Sendable {
     public var stopTokenIDs: [TokenID]
     /// Valid, ordinary token ids for trace-replay filler (a call's returned tokens).
     public var fillerTokens: [TokenID]
+    /// The vocabulary's byte strings as a trie, for constrained decoding (control tokens excluded).
+    public let trie: TokenTrie
 
     public init(name: String, root: String, tokenizer: Tokenizer, template: ChatTemplate, maxContextLength: Int) {
         self.name = name
@@ -27,6 +30,10 @@ public struct ServedModel: Sendable {
         stopTokenIDs = stops
         let filler = tokenizer.encode(" The result of the call is recorded here as plain text for the model to read.")
         fillerTokens = filler.isEmpty ? [0] : filler
+        trie = TokenTrie(vocabulary: (0..<tokenizer.vocabularySize).map { index in
+            let id = TokenID(index)
+            return tokenizer.isControl(id) ? nil : try? tokenizer.bytes(of: [id])
+        })
     }
 
     public var vocabularySize: Int { tokenizer.vocabularySize }

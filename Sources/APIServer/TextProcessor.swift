@@ -61,6 +61,7 @@ final class TextProcessor: OutputProcessor {
     private var parser: ToolCallParser?
     private let tools: ToolHandling?
     private var serverRounds = 0
+    private var constraint: ConstraintState?
     /// A client-side call was made: only further calls (and spacing) may follow.
     private var afterClientCall = false
     private var firstClientCall = ""
@@ -70,14 +71,34 @@ final class TextProcessor: OutputProcessor {
         tools?.keepsSessions == true ? .suspend(CallDescriptor(name: "client:" + firstClientCall)) : .finish(.stop)
     }
 
-    init(tokenizer: Tokenizer, stops: [String], tools: ToolHandling?) {
+    init(tokenizer: Tokenizer, stops: [String], tools: ToolHandling?, constraint: ConstraintState? = nil) {
         decoder = StreamingDecoder(tokenizer: tokenizer, skipSpecial: true)
         filter = StopStringFilter(stops: stops)
         self.tools = tools
         parser = tools == nil ? nil : ToolCallParser()
+        self.constraint = constraint
     }
 
+    func allowedTokens() -> TokenBitmask? { constraint?.allowed() }
+
     func process(_ token: TokenID) -> OutputStep {
+        guard var state = constraint else { return processFree(token) }
+        if !state.advance(token) {
+            constraint = nil  // cannot happen under the mask; fail open rather than wedge
+            return processFree(token)
+        }
+        constraint = state
+        var step = processFree(token)
+        switch state.scope {
+        case .response:
+            if state.matcher.isComplete, step.action == .proceed { step.action = .finish(.stop) }
+        case .toolCall:
+            if step.action != .proceed { constraint = nil }  // the call is made: what follows is free
+        }
+        return step
+    }
+
+    private func processFree(_ token: TokenID) -> OutputStep {
         if let tools, tools.stopTokenIDs.contains(token) {
             return OutputStep(text: "", action: afterClientCall ? endAfterCalls() : .finish(.stop))
         }
@@ -147,9 +168,15 @@ final class TextProcessor: OutputProcessor {
 }
 
 struct TextProcessorFactory: OutputProcessorFactory {
-    let tokenizer: Tokenizer
+    let model: ServedModel
     let stops: [String]
     var tools: ToolHandling?
+    var constraint: OutputConstraint?
 
-    func makeProcessor() -> any OutputProcessor { TextProcessor(tokenizer: tokenizer, stops: stops, tools: tools) }
+    func makeProcessor() -> any OutputProcessor {
+        let state = constraint.map {
+            ConstraintState($0, trie: model.trie, stopTokens: model.stopTokenIDs, vocabularySize: model.vocabularySize)
+        }
+        return TextProcessor(tokenizer: model.tokenizer, stops: stops, tools: tools, constraint: state)
+    }
 }

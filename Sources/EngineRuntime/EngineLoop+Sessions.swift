@@ -29,7 +29,7 @@ extension EngineLoop {
         request.baseline = TurnBaseline(
             generatedTokenCount: before.generatedTokenCount, returnedTokenCount: before.returnedTokenCount,
             recomputedTokenCount: before.recomputedTokenCount, callCount: before.callCount, preemptionCount: before.preemptionCount,
-            heldTokenCount: before.state == .paused(.discard) ? 0 : before.computedTokenCount)
+            heldTokenCount: before.maxComputedTokenCount)
         live[id] = request
         byTicket[submission.ticket] = id
         do {

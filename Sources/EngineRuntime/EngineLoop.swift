@@ -80,6 +80,7 @@ final class EngineLoop {
             case .callReturned(let ticket, let tokens):
                 if let id = byTicket[ticket] { returnCall(id, tokens: tokens) }
             case .abortAll(let error): abortEverything(error)
+            case .endSessions: endSessions()
             case .stop: running = false
             }
         }
@@ -113,7 +114,15 @@ final class EngineLoop {
         }
     }
 
+    func endSessions() {
+        for id in Array(sessions.keys) {
+            sessions[id] = nil
+            if let outcome = core.abort(id, now: now) { complete(outcome, error: nil) }
+        }
+    }
+
     func abortEverything(_ error: RuntimeError) {
+        endSessions()
         for id in Array(live.keys) {
             if let outcome = core.abort(id, now: now) { complete(outcome, error: error) }
         }
@@ -264,7 +273,9 @@ struct TurnBaseline {
     var recomputedTokenCount = 0
     var callCount = 0
     var preemptionCount = 0
-    /// Context tokens whose KV was held when the turn began; nil: not a continued session.
+    /// Context tokens computed before the turn began (held, swapped, or findable in the prefix
+    /// cache after a discard); what is not recomputed of them is the turn's cached prompt. Nil: not
+    /// a continued session.
     var heldTokenCount: Int?
 }
 

@@ -100,9 +100,11 @@ public final class EngineService: Sendable {
     /// The live call that paused `ticket` returned `tokens` (appended to its context).
     public func callReturned(_ ticket: Ticket, tokens: [TokenID]) { inbox.post(.callReturned(ticket, tokens)) }
 
-    /// Stops taking new requests (`/health` turns 503); in-flight ones continue.
+    /// Stops taking new requests (`/health` turns 503) and ends suspended sessions (no follow-up
+    /// can arrive); in-flight requests continue.
     public func beginDrain() {
         published.withLock { if $0.phase == .ready || $0.phase == .starting { $0.phase = .draining } }
+        inbox.post(.endSessions)
     }
 
     /// Aborts every request in the engine with `error` on its stream.

@@ -8,6 +8,8 @@ enum Command {
     case callReturned(Ticket, [TokenID])
     /// Abort every request (the drain timed out, or the engine stops).
     case abortAll(RuntimeError)
+    /// End every suspended session (a draining server waits for no follow-up).
+    case endSessions
     case stop
 }
 

@@ -1,5 +1,7 @@
 /// Any JSON value, decoded from a request and written back compactly (tool parameter schemas,
-/// `response_format` schemas). Object members keep the order the decoder reports.
+/// `response_format` schemas). Object members are sorted by key: `JSONDecoder` does not report them
+/// in document order (not even the same order twice), and an identical request must render an
+/// identical prompt — or no follow-up could extend a context held in the engine.
 public indirect enum AnyJSON: Sendable, Equatable, Hashable, Decodable {
     case null
     case bool(Bool)
@@ -28,7 +30,8 @@ public indirect enum AnyJSON: Sendable, Equatable, Hashable, Decodable {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "nested deeper than \(Self.maxDepth) levels"))
         }
         if let object = try? decoder.container(keyedBy: Key.self) {
-            self = .object(try object.allKeys.map { Member(key: $0.stringValue, value: try object.decode(AnyJSON.self, forKey: $0)) })
+            let keys = object.allKeys.sorted { $0.stringValue < $1.stringValue }
+            self = .object(try keys.map { Member(key: $0.stringValue, value: try object.decode(AnyJSON.self, forKey: $0)) })
             return
         }
         if var array = try? decoder.unkeyedContainer() {

@@ -19,7 +19,14 @@ public struct BlockPool: Sendable {
     public private(set) var cacheHitBlockCount = 0
     public private(set) var evictionCount = 0
 
+    /// The most blocks a pool can hold: block ids are `Int32` (`CacheConfiguration.validate()`
+    /// rejects more before a pool is built).
+    public static let maxBlockCount = Int(Int32.max)
+
+    /// A pool of `totalCount` blocks, `0...maxBlockCount` (a count outside it is clamped: the
+    /// configuration is validated before any pool is built, so this never happens in the core).
     public init(totalCount: Int, blockSize: Int, prefixCachingEnabled: Bool) {
+        let totalCount = min(max(0, totalCount), Self.maxBlockCount)
         self.totalCount = totalCount
         self.blockSize = blockSize
         self.prefixCachingEnabled = prefixCachingEnabled

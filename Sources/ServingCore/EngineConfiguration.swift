@@ -18,8 +18,12 @@ public struct CacheConfiguration: Sendable, Equatable, Codable {
 
     public func validate() throws(ConfigurationError) {
         try ConfigurationError.require(blockSize > 0 && blockSize <= 4096, "cache.blockSize", blockSize, "must be in 1...4096")
-        try ConfigurationError.require(deviceBlockCount > 0, "cache.deviceBlockCount", deviceBlockCount, "must be > 0")
-        try ConfigurationError.require(hostBlockCount >= 0, "cache.hostBlockCount", hostBlockCount, "must be ≥ 0")
+        try ConfigurationError.require(
+            deviceBlockCount > 0 && deviceBlockCount <= BlockPool.maxBlockCount, "cache.deviceBlockCount", deviceBlockCount,
+            "must be in 1...\(BlockPool.maxBlockCount) (block ids are 32-bit)")
+        try ConfigurationError.require(
+            hostBlockCount >= 0 && hostBlockCount <= HostSwapSpace.maxSlotCount, "cache.hostBlockCount", hostBlockCount,
+            "must be in 0...\(HostSwapSpace.maxSlotCount) (host slot ids are 32-bit)")
     }
 }
 
@@ -38,9 +42,16 @@ public struct SchedulerLimits: Sendable, Equatable, Codable {
         self.maxContextLength = maxContextLength
     }
 
+    /// The largest token budget of one iteration (static or dynamic, `Bmin` included): far above
+    /// any batch a GPU runs, and small enough that budget arithmetic never overflows.
+    public static let maxTokenBudget = 1 << 20
+    /// The most iterations of decode growth AugServe may reserve per running request.
+    public static let maxDecodeLookahead = 1 << 20
+
     public func validate() throws(ConfigurationError) {
         try ConfigurationError.require(
-            maxBatchedTokenCount > 0, "scheduler.maxBatchedTokenCount", maxBatchedTokenCount, "must be > 0")
+            maxBatchedTokenCount > 0 && maxBatchedTokenCount <= Self.maxTokenBudget, "scheduler.maxBatchedTokenCount",
+            maxBatchedTokenCount, "must be in 1...\(Self.maxTokenBudget)")
         try ConfigurationError.require(
             maxRunningRequestCount > 0, "scheduler.maxRunningRequestCount", maxRunningRequestCount, "must be > 0")
         try ConfigurationError.require(
@@ -77,8 +88,9 @@ public struct SwapBudget: Sendable, Equatable, Codable {
     }
 
     public func validate() throws(ConfigurationError) {
-        try ConfigurationError.require(a >= 0 && a.isFinite, "swapBudget.a", a, "must be ≥ 0")
-        try ConfigurationError.require(b >= 0 && b.isFinite, "swapBudget.b", b, "must be ≥ 0")
+        // Upper bounds keep the split's token counts (converted to `Int`) far from overflow.
+        try ConfigurationError.require(a >= 0 && a <= 1000, "swapBudget.a", a, "must be in 0...1000")
+        try ConfigurationError.require(b >= 0 && b <= 1e12, "swapBudget.b", b, "must be in 0...1e12")
     }
 }
 
@@ -112,6 +124,15 @@ public struct EngineConfiguration: Sendable, Equatable {
         try limits.validate()
         try cost.validate()
         try policy.validate()
+        try ConfigurationError.require(
+            policy.interceptChunkTokenCount <= SchedulerLimits.maxTokenBudget, "policy.interceptChunkTokenCount",
+            policy.interceptChunkTokenCount, "must be in 1...\(SchedulerLimits.maxTokenBudget)")
+        try ConfigurationError.require(
+            policy.augserve.minBudget <= SchedulerLimits.maxTokenBudget, "augserve.minBudget", policy.augserve.minBudget,
+            "must be in 1...\(SchedulerLimits.maxTokenBudget)")
+        try ConfigurationError.require(
+            policy.augserve.decodeLookahead <= SchedulerLimits.maxDecodeLookahead, "augserve.decodeLookahead",
+            policy.augserve.decodeLookahead, "must be in 0...\(SchedulerLimits.maxDecodeLookahead)")
         if let vocabularySize {
             try ConfigurationError.require(vocabularySize > 0, "vocabularySize", vocabularySize, "must be > 0")
         }

@@ -67,6 +67,8 @@ public struct RequestProgress: Sendable, Equatable {
     public var returnedTokenCount: Int
     /// Context tokens whose KV is held (device or host).
     public var computedTokenCount: Int
+    /// The most context tokens ever computed (what a resumed session can at best reuse).
+    public var maxComputedTokenCount: Int
     public var recomputedTokenCount: Int
     public var callCount: Int
     public var preemptionCount: Int
@@ -78,7 +80,8 @@ extension EngineCore {
         return RequestProgress(
             state: request.state, promptTokenCount: request.promptCount, contextTokenCount: request.tokens.count,
             generatedTokenCount: request.generatedCount, returnedTokenCount: request.returnedCount,
-            computedTokenCount: request.computedCount, recomputedTokenCount: request.recomputedTokenCount,
+            computedTokenCount: request.computedCount, maxComputedTokenCount: request.maxComputedCount,
+            recomputedTokenCount: request.recomputedTokenCount,
             callCount: request.callCount, preemptionCount: request.preemptionCount)
     }
 

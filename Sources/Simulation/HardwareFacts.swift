@@ -27,8 +27,16 @@ public struct ModelFacts: Sendable, Equatable, Codable {
     public func validate() throws(ConfigurationError) {
         try ConfigurationError.require(parameterCount > 0 && parameterCount.isFinite, "model.parameterCount", parameterCount, "must be > 0")
         try ConfigurationError.require(layerCount > 0, "model.layerCount", layerCount, "must be > 0")
-        try ConfigurationError.require(kvBytesPerToken > 0, "model.kvBytesPerToken", kvBytesPerToken, "must be > 0")
+        try ConfigurationError.require(
+            parameterCount <= Self.maxParameterCount, "model.parameterCount", parameterCount, "must be at most 1e15")
+        try ConfigurationError.require(
+            kvBytesPerToken > 0 && kvBytesPerToken <= Self.maxKVBytesPerToken, "model.kvBytesPerToken", kvBytesPerToken,
+            "must be in 1...\(Self.maxKVBytesPerToken)")
     }
+
+    /// Bounds far above any model, so the derived costs stay representable.
+    public static let maxParameterCount = 1e15
+    public static let maxKVBytesPerToken = 1 << 30
 }
 
 /// Facts about one accelerator and the host it swaps to.
@@ -54,14 +62,24 @@ public struct AcceleratorFacts: Sendable, Equatable, Codable {
     }
 
     public func validate() throws(ConfigurationError) {
-        for (field, value) in [
-            ("accelerator.memoryBytes", memoryBytes), ("accelerator.memoryBandwidth", memoryBandwidth),
-            ("accelerator.fp16FLOPS", fp16FLOPS), ("accelerator.hostLinkBandwidth", hostLinkBandwidth),
+        try ConfigurationError.require(
+            memoryBytes > 0 && memoryBytes <= Self.maxMemoryBytes, "accelerator.memoryBytes", memoryBytes, "must be > 0 and at most 1e15 (1 PB)")
+        // Rates outside these bounds (far beyond any hardware) would make modelled times unrepresentable.
+        for (field, value, limit) in [
+            ("accelerator.memoryBandwidth", memoryBandwidth, "1e15"), ("accelerator.fp16FLOPS", fp16FLOPS, "1e21"),
+            ("accelerator.hostLinkBandwidth", hostLinkBandwidth, "1e15"),
         ] {
-            try ConfigurationError.require(value > 0 && value.isFinite, field, value, "must be > 0")
+            try ConfigurationError.require(
+                value >= 1e6 && value <= Double(limit)!, field, value, "must be a rate in 1e6...\(limit) per second")
         }
-        try ConfigurationError.require(hostSwapBytes >= 0 && hostSwapBytes.isFinite, "accelerator.hostSwapBytes", hostSwapBytes, "must be ≥ 0")
+        try ConfigurationError.require(
+            hostSwapBytes >= 0 && hostSwapBytes <= Self.maxMemoryBytes, "accelerator.hostSwapBytes", hostSwapBytes,
+            "must be ≥ 0 and at most 1e15 (1 PB)")
     }
+
+    /// The most device or host memory a facts file may claim (a petabyte: far above any device,
+    /// and every token count derived from it fits an `Int`).
+    public static let maxMemoryBytes = 1e15
 
     static let gib = 1024.0 * 1024 * 1024
     public static let a100_80GB = AcceleratorFacts(

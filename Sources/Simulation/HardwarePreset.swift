@@ -35,6 +35,19 @@ public struct HardwarePreset: Sendable, Equatable, Codable {
         try ConfigurationError.require(
             hardware.kvCapacityTokenCount > 0, "preset \(name)", hardware.kvCapacityTokenCount,
             "the weights leave no memory for KV cache (KV tokens)")
+        // A derived time that is not representable (Duration.seconds gives 0 for it) is an input out of range.
+        try ConfigurationError.require(
+            hardware.cost.perToken > .zero, "accelerator.fp16FLOPS", accelerator.fp16FLOPS,
+            "too large for model.parameterCount \(model.parameterCount): the per-token cost rounds to 0")
+        try ConfigurationError.require(
+            fit != nil || hardware.cost.fixed > .zero, "accelerator.memoryBandwidth", accelerator.memoryBandwidth,
+            "too small for the model's weights: the iteration time is out of range")
+    }
+
+    /// `value` as an `Int`, saturating (NaN and negatives give 0): derived counts never trap.
+    static func saturatingCount(_ value: Double) -> Int {
+        guard value > 0 else { return 0 }
+        return value < 9.0e18 ? Int(value) : Int.max
     }
 
     /// The roofline rule: per accelerator,
@@ -46,7 +59,7 @@ public struct HardwarePreset: Sendable, Equatable, Codable {
     public func derive() -> SimulatedHardware {
         let tp = Double(tensorParallelism)
         let weightBytesPerDevice = model.weightBytes / tp
-        let kvBytesPerDevice = Int((Double(model.kvBytesPerToken) / tp).rounded(.up))
+        let kvBytesPerDevice = max(1, Self.saturatingCount((Double(model.kvBytesPerToken) / tp).rounded(.up)))
         let bandwidth = 0.8 * accelerator.memoryBandwidth
         let allReduce = tensorParallelism > 1 ? 0.002 : 0
         let fixed = fit?.fixed ?? .seconds(weightBytesPerDevice / bandwidth + 0.0024 + allReduce)
@@ -58,8 +71,8 @@ public struct HardwarePreset: Sendable, Equatable, Codable {
             kvBytesPerToken: kvBytesPerDevice, swapBytesPerSecond: accelerator.hostLinkBandwidth)
         return SimulatedHardware(
             presetName: name, cost: cost,
-            kvCapacityTokenCount: max(0, Int(kvBytes / Double(kvBytesPerDevice))),
-            hostSwapTokenCount: Int(accelerator.hostSwapBytes / Double(model.kvBytesPerToken)),
+            kvCapacityTokenCount: Self.saturatingCount(kvBytes / Double(kvBytesPerDevice)),
+            hostSwapTokenCount: Self.saturatingCount(accelerator.hostSwapBytes / Double(max(1, model.kvBytesPerToken))),
             kvBytesPerToken: model.kvBytesPerToken)
     }
 }

@@ -26,7 +26,19 @@ public struct SchedulerBenchmark {
         self.rounds = rounds
     }
 
+    /// The deepest queue and the most timed rounds a benchmark accepts.
+    public static let maxQueuedCount = 1_000_000
+    public static let maxRounds = 10_000_000
+
+    /// Both counts positive and bounded (a huge count would allocate or loop without end).
+    public func validate() throws(ConfigurationError) {
+        try ConfigurationError.require(
+            queuedCount > 0 && queuedCount <= Self.maxQueuedCount, "queued", queuedCount, "must be in 1...\(Self.maxQueuedCount)")
+        try ConfigurationError.require(rounds > 0 && rounds <= Self.maxRounds, "rounds", rounds, "must be in 1...\(Self.maxRounds)")
+    }
+
     public func run(policy: PolicyKind) throws -> Result {
+        try validate()
         var settings = SimulationSettings(policy: PolicyConfiguration(kind: policy), hardware: hardware, window: .seconds(60))
         settings.maxContextLength = 2048
         let core = try EngineCore(configuration: settings.engineConfiguration())

@@ -31,6 +31,10 @@ public struct SimulationSettings: Sendable {
 
     public var budget: Int { maxBatchedTokenCount ?? policy.kind.defaultMaxBatchedTokenCount }
 
+    /// The most device (or host) KV blocks one simulated run keeps (16,777,216: 268 M tokens in
+    /// blocks of 16, far above any preset; every block costs the core memory for its bookkeeping).
+    public static let maxSimulatedBlockCount = 1 << 24
+
     public func engineConfiguration() -> EngineConfiguration {
         var policy = self.policy
         policy.augserve.ttftObjective = slo.maxTTFT
@@ -48,7 +52,19 @@ public struct SimulationSettings: Sendable {
         try ConfigurationError.require(window > .zero, "window", window, "must be > 0")
         try ConfigurationError.require(maxDrain >= .zero, "maxDrain", maxDrain, "must be ≥ 0")
         try ConfigurationError.require(blockSize > 0 && blockSize <= 4096, "cache.blockSize", blockSize, "must be in 1...4096")
-        try engineConfiguration().validate()
+        let configuration = engineConfiguration()
+        // The simulator keeps every block's bookkeeping in memory (about 30 bytes a block).
+        try ConfigurationError.require(
+            configuration.cache.deviceBlockCount <= Self.maxSimulatedBlockCount, "cache.deviceBlockCount",
+            configuration.cache.deviceBlockCount,
+            "the simulator holds at most \(Self.maxSimulatedBlockCount) KV blocks (\(hardware.kvCapacityTokenCount) KV tokens "
+                + "in blocks of \(blockSize)); use less memory or larger blocks")
+        try ConfigurationError.require(
+            configuration.cache.hostBlockCount <= Self.maxSimulatedBlockCount, "cache.hostBlockCount",
+            configuration.cache.hostBlockCount,
+            "the simulator holds at most \(Self.maxSimulatedBlockCount) host blocks (\(hardware.hostSwapTokenCount) host swap "
+                + "tokens in blocks of \(blockSize)); use less host swap memory or larger blocks")
+        try configuration.validate()
         do { try slo.validate() } catch {
             throw ConfigurationError(field: "slo", value: "\(slo)", requirement: "\(error)")
         }

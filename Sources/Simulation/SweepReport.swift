@@ -62,7 +62,8 @@ public enum SweepReport {
             ("max_context_length", .integer(Int64(plan.settings.maxContextLength))),
             ("window_s", .number(plan.settings.window.seconds)),
             ("max_drain_s", .number(plan.settings.maxDrain.seconds)),
-            ("seed", .integer(Int64(plan.seed))),
+            // A seed above Int64.max (any UInt64 is accepted) is written as a string, as in the run rows.
+            ("seed", Int64(exactly: plan.seed).map(JSONValue.integer) ?? .string(String(plan.seed))),
             ("workload", .object([("name", .string(plan.workloadName)), ("requests", .integer(Int64(plan.workload.requests.count)))])),
             ("arrivals", .array(plan.arrivalProcesses.map { .string($0.label) })),
             ("slo", .object([

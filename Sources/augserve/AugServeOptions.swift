@@ -67,6 +67,12 @@ struct AugServeOptions: ParsableArguments {
         parameters.gamma = gamma
         parameters.kappa = kappa
         parameters.eta = eta
+        guard (1...SchedulerLimits.maxTokenBudget).contains(minBudget) else {
+            throw ValidationError("invalid --min-budget \(minBudget): must be in 1...\(SchedulerLimits.maxTokenBudget)")
+        }
+        guard (0...SchedulerLimits.maxDecodeLookahead).contains(lookahead) else {
+            throw ValidationError("invalid --lookahead \(lookahead): must be in 0...\(SchedulerLimits.maxDecodeLookahead)")
+        }
         parameters.minBudget = minBudget
         parameters.decodeLookahead = lookahead
         parameters.maxBudgetObjectiveFraction = maxBudgetFraction

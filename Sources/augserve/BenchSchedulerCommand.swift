@@ -32,7 +32,13 @@ struct BenchSchedulerCommand: AsyncParsableCommand {
     var jobs: Int?
 
     func run() async throws {
-        guard queued > 0, rounds > 0 else { throw ValidationError("--queued and --rounds must be > 0") }
+        guard (1...SchedulerBenchmark.maxQueuedCount).contains(queued) else {
+            throw ValidationError("invalid --queued \(queued): must be in 1...\(SchedulerBenchmark.maxQueuedCount)")
+        }
+        guard (1...SchedulerBenchmark.maxRounds).contains(rounds) else {
+            throw ValidationError("invalid --rounds \(rounds): must be in 1...\(SchedulerBenchmark.maxRounds)")
+        }
+        if let jobs, jobs < 1 { throw ValidationError("invalid --jobs \(jobs): must be ≥ 1") }
         guard let preset = HardwarePreset.named("gptj-6b-a100") else { throw ValidationError("preset gptj-6b-a100 missing") }
         if !skipSweep { try timeSweep(preset) }
         let kinds = try policies.map { try SimulationRequest.policyKinds($0) } ?? PolicyKind.allCases

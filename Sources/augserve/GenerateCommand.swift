@@ -60,7 +60,11 @@ struct GenerateCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard maxTokens > 0 else { throw ValidationError("invalid --max-tokens \(maxTokens): must be > 0") }
+        guard maxTokens <= Self.maxTokenLimit else {
+            throw ValidationError("invalid --max-tokens \(maxTokens): must be in 1...\(Self.maxTokenLimit)")
+        }
         guard threads > 0 else { throw ValidationError("invalid --threads \(threads): must be > 0") }
+        guard threads <= Self.maxThreads else { throw ValidationError("invalid --threads \(threads): must be in 1...\(Self.maxThreads)") }
         let settings = SamplerSettings(temperature: temperature, topK: topK, topP: topP, minP: minP, seed: seed)
         if let reason = settings.invalidReason { throw ValidationError("invalid sampling option: \(reason)") }
         let (llama, tokenizer) = try ModelLoading.load(model)
@@ -74,7 +78,7 @@ struct GenerateCommand: AsyncParsableCommand {
         let stop = ignoreEOS ? [] : Set([tokenizer.specialTokenIDs.eos].compactMap { $0 })
         var filter = StopStringFilter(stops: stops)
         let pool = WorkerPool(threadCount: threads)
-        var stream = try TokenStream(model: llama, promptIDs: promptIDs, maxTokens: maxTokens, pool: pool)
+        var stream = try TokenStream(model: llama, promptIDs: promptIDs, maxTokens: min(maxTokens, context), pool: pool)
         var decoder = StreamingDecoder(tokenizer: tokenizer, skipSpecial: true)
         while let token = try stream.next(settings) {
             if stop.contains(token) { break }
@@ -83,6 +87,12 @@ struct GenerateCommand: AsyncParsableCommand {
         }
         write(filter.feed(decoder.finish()) + filter.finish() + "\n")
     }
+
+    /// Far above any context length (generation stops at the context anyway); bounded so the
+    /// token arithmetic cannot overflow.
+    static let maxTokenLimit = 1 << 20
+    /// The most worker threads (as `serve --threads`).
+    static let maxThreads = 256
 
     private func renderChat(_ text: String) -> String {
         var messages: [ChatMessage] = []

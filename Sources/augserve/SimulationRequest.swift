@@ -34,6 +34,9 @@ struct SimulationRequest {
             policy: PolicyConfiguration(kind: kinds[0]), hardware: hardware, window: window, maxDrain: drain,
             slo: SLOConfig(maxTTFT: ttft, normalizedLatencyFactor: options.normlatFactor, singleIterationTime: hardware.cost.singleIterationTime))
         settings.blockSize = options.blockSize
+        if let tokens = options.maxBatchedTokens, !(1...SchedulerLimits.maxTokenBudget).contains(tokens) {
+            throw ValidationError("invalid --max-batched-tokens \(tokens): must be in 1...\(SchedulerLimits.maxTokenBudget)")
+        }
         settings.maxBatchedTokenCount = options.maxBatchedTokens
         settings.maxRunningRequestCount = options.maxRunning
         settings.maxContextLength = workload.contextLimit
@@ -82,10 +85,9 @@ struct SimulationRequest {
     }
 
     static func cvList(_ text: String) throws -> [Double] {
-        guard let list = RateList(argument: text) else {
-            throw ValidationError("invalid --bursty-cv '\(text)': expected numbers separated by commas")
+        do { return try RateList.parse(text) } catch {
+            throw ValidationError("invalid --bursty-cv '\(text)': \(error.reason)")
         }
-        return list.rates
     }
 
     static func rates(_ options: SimulateCommand) throws -> [Double] {
@@ -94,15 +96,18 @@ struct SimulationRequest {
         if let rate = options.rate {
             rates = [rate]
         } else if let text = options.rates {
-            guard let list = RateList(argument: text) else {
-                throw ValidationError("invalid --rates '\(text)': expected numbers separated by commas, or a:b:step")
+            do { rates = try RateList.parse(text) } catch {
+                throw ValidationError("invalid --rates '\(text)': \(error.reason)")
             }
-            rates = list.rates
         } else {
             rates = [2]
         }
         for rate in rates where !(rate > 0 && rate.isFinite) {
             throw ValidationError("invalid rate \(Format.number(rate)): must be a positive number of requests per second")
+        }
+        let maxRate = ArrivalProcess.maxRatePerSecond
+        for rate in rates where rate > maxRate {
+            throw ValidationError("invalid rate \(Format.number(rate)): must be at most \(Format.number(maxRate)) requests per second")
         }
         return rates
     }

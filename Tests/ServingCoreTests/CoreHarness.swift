@@ -21,7 +21,7 @@ final class CoreHarness {
         budget: Int? = nil, maxRunning: Int = 256, maxContext: Int = 128, prefixCaching: Bool = false,
         cost: IterationCostModel = CoreHarness.defaultCost, stepDuration: Duration = .milliseconds(10),
         augserve: AugServeParameters = AugServeParameters(), interceptPredictor: PredictorKind = .oracle,
-        vocabularySize: Int? = nil
+        vocabularySize: Int? = nil, emitsTokenEvents: Bool = false
     ) throws {
         let configuration = EngineConfiguration(
             policy: PolicyConfiguration(kind: policy, interceptPredictor: interceptPredictor, augserve: augserve),
@@ -31,7 +31,7 @@ final class CoreHarness {
             limits: SchedulerLimits(
                 maxBatchedTokenCount: budget ?? policy.defaultMaxBatchedTokenCount,
                 maxRunningRequestCount: maxRunning, maxContextLength: maxContext),
-            cost: cost, vocabularySize: vocabularySize)
+            cost: cost, emitsTokenEvents: emitsTokenEvents, vocabularySize: vocabularySize)
         core = try EngineCore(configuration: configuration)
         self.stepDuration = stepDuration
     }

@@ -20,7 +20,10 @@ struct DynamicTokenBudget {
     /// The largest batch (tokens) whose iteration stays under half the per-token objective.
     func maxBudget(decodeContextTokens: Int) -> Int {
         let room = normalizedLatencyObjective.seconds * parameters.maxBudgetObjectiveFraction - cost.fixed.seconds - cost.perContextToken.seconds * Double(decodeContextTokens)
-        return max(parameters.minBudget, Int((room / cost.perToken.seconds + 1e-6).rounded(.down)))
+        let tokens = (room / cost.perToken.seconds + 1e-6).rounded(.down)
+        // Bounded before the conversion: a tiny `a` or a huge objective must not trap (NaN → the cap).
+        let cap = Double(SchedulerLimits.maxTokenBudget)
+        return max(parameters.minBudget, Int(tokens < cap ? max(0, tokens) : cap))
     }
 
     mutating func next(freeTokens: Int, preservedTokens: Int, runningDecodes: Int, decodeContextTokens: Int) -> Int {

@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct PackageSmokeTests {
-    @Test func targetBuilds() { #expect(Bool(true)) }
-}
