@@ -41,7 +41,7 @@ struct ConversationRenderer: Sendable {
             lines.append(json.text)
         }
         lines.append("</tools>")
-        lines.append("To call a tool, reply with <tool_call>{\"name\":\"TOOL_NAME\",\"arguments\":{...}}</tool_call> and nothing after it. The tool's answer comes back in the next message.")
+        lines.append("To call a tool, reply with <tool_call>{\"name\":\"TOOL_NAME\",\"arguments\":{...}}</tool_call> and nothing after it. The tool's answer comes back in the next message; then answer the user with it.")
         return lines.joined(separator: "\n")
     }
 

@@ -62,6 +62,8 @@ final class TextProcessor: OutputProcessor {
     private let tools: ToolHandling?
     private var serverRounds = 0
     private var constraint: ConstraintState?
+    /// The text of a call being generated under an enforced-call grammar.
+    private var enforcedText = ""
     /// A client-side call was made: only further calls (and spacing) may follow.
     private var afterClientCall = false
     private var firstClientCall = ""
@@ -88,13 +90,29 @@ final class TextProcessor: OutputProcessor {
             return processFree(token)
         }
         constraint = state
-        var step = processFree(token)
         switch state.scope {
         case .response:
+            var step = processFree(token)
             if state.matcher.isComplete, step.action == .proceed { step.action = .finish(.stop) }
+            return step
         case .toolCall:
-            if step.action != .proceed { constraint = nil }  // the call is made: what follows is free
+            return processEnforcedCall(token, complete: state.matcher.isComplete)
         }
+    }
+
+    /// An enforced call is read by the grammar, not searched for in the text: its arguments may
+    /// hold any string, `</tool_call>` included, and the call ends exactly when the grammar does.
+    private func processEnforcedCall(_ token: TokenID, complete: Bool) -> OutputStep {
+        enforcedText += (try? decoder.append(token)) ?? ""
+        guard complete else { return OutputStep(text: "") }
+        constraint = nil  // what follows the call (after a server-side result) is free
+        enforcedText += decoder.finish()
+        let body = enforcedText.dropFirst(ToolCallParser.open.count).dropLast(ToolCallParser.close.count)
+        enforcedText = ""
+        guard let (name, arguments) = ToolCallParser.parse(String(body)) else { return OutputStep(text: "", action: .finish(.stop)) }
+        var step = OutputStep(text: "")
+        _ = handleCall(name: name, arguments: arguments, into: &step)
+        if step.action == .proceed { step.action = endAfterCalls() }
         return step
     }
 
@@ -127,24 +145,33 @@ final class TextProcessor: OutputProcessor {
                 }
                 step.text += content
             case .call(let name, let arguments):
-                let call = ToolCall(id: Self.callID(), name: name, arguments: arguments)
-                if !afterClientCall, tools.serverTools.contains(name), serverRounds < tools.maxServerRounds {
-                    serverRounds += 1
-                    step.annotations.append(CallNote(call: call, serverSide: true).text)
-                    step.action = .intercept(CallDescriptor(name: name))
-                    parser = ToolCallParser()  // the resumed turn starts afresh
-                    return step
-                }
-                step.annotations.append(CallNote(call: call, serverSide: false).text)
-                if !afterClientCall { firstClientCall = name }
-                afterClientCall = true
-                if !tools.parallelCalls {
-                    step.action = endAfterCalls()
+                if handleCall(name: name, arguments: arguments, into: &step) {
+                    if step.action.isIntercept { parser = ToolCallParser() }  // the resumed turn starts afresh
                     return step
                 }
             }
         }
         return step
+    }
+
+    /// A call the model made: a server-side tool pauses the request (its result comes back as a
+    /// tool turn); a client-side one is returned, ending the response unless more calls may follow.
+    /// Returns true when the step ends the token's processing.
+    private func handleCall(name: String, arguments: String, into step: inout OutputStep) -> Bool {
+        guard let tools else { return false }
+        let call = ToolCall(id: Self.callID(), name: name, arguments: arguments)
+        if !afterClientCall, tools.serverTools.contains(name), serverRounds < tools.maxServerRounds {
+            serverRounds += 1
+            step.annotations.append(CallNote(call: call, serverSide: true).text)
+            step.action = .intercept(CallDescriptor(name: name))
+            return true
+        }
+        step.annotations.append(CallNote(call: call, serverSide: false).text)
+        if !afterClientCall { firstClientCall = name }
+        afterClientCall = true
+        guard !tools.parallelCalls else { return false }
+        step.action = endAfterCalls()
+        return true
     }
 
     func finish(reason: FinishReason) -> String {
@@ -178,5 +205,12 @@ struct TextProcessorFactory: OutputProcessorFactory {
             ConstraintState($0, trie: model.trie, stopTokens: model.stopTokenIDs, vocabularySize: model.vocabularySize)
         }
         return TextProcessor(tokenizer: model.tokenizer, stops: stops, tools: tools, constraint: state)
+    }
+}
+
+extension OutputAction {
+    var isIntercept: Bool {
+        if case .intercept = self { return true }
+        return false
     }
 }
