@@ -62,7 +62,7 @@ let package = Package(
             name: "Tools",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -115,6 +115,7 @@ let package = Package(
         .testTarget(name: "ModelExecutionTests", dependencies: ["ModelExecution", "ServingCore", "Transformer", "ModelFiles"]),
         .testTarget(name: "EngineRuntimeTests", dependencies: ["EngineRuntime", "ServingCore", "ModelExecution", "Transformer", "ModelFiles"]),
         .testTarget(name: "OpenAIProtocolTests", dependencies: ["OpenAIProtocol"]),
+        .testTarget(name: "StructuredOutputTests", dependencies: ["StructuredOutput", "Tokenization", "ModelFiles", "Workloads"]),
         .testTarget(
             name: "ToolsTests",
             dependencies: ["Tools", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "AsyncHTTPClient", package: "async-http-client")]

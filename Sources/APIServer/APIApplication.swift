@@ -64,7 +64,7 @@ public struct APIApplication: Sendable {
     /// Serves until SIGINT / SIGTERM (or `group.triggerGracefulShutdown()`): then refuses new
     /// requests, lets in-flight ones finish for up to `drainTimeout`, aborts the rest and returns.
     public func serviceGroup(signals: [UnixSignal] = [.sigterm, .sigint], onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> ServiceGroup {
-        let lifecycle = EngineLifecycle(engine: engine, drainTimeout: configuration.drainTimeout, logger: logger)
+        let lifecycle = EngineLifecycle(engine: engine, tools: tools, drainTimeout: configuration.drainTimeout, logger: logger)
         var group = ServiceGroupConfiguration(
             services: [
                 // Shut down in reverse order: the engine drains first (new requests get 503 while
@@ -81,6 +81,7 @@ public struct APIApplication: Sendable {
 /// Starts the engine, waits for shutdown, drains and stops it.
 struct EngineLifecycle: Service {
     let engine: EngineService
+    let tools: ToolRegistry
     let drainTimeout: Duration
     let logger: Logger
 
@@ -94,5 +95,6 @@ struct EngineLifecycle: Service {
             logger.warning("drain timeout: aborting \(engine.liveRequestCount) requests")
         }
         await engine.stop()
+        await tools.shutdown()  // MCP servers' child processes are stopped and reaped
     }
 }

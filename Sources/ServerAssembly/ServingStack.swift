@@ -28,7 +28,7 @@ public struct ServingStack: Sendable {
     /// `wrapExecutor` lets tests put a fault-injecting executor around the real one.
     public static func build(
         _ settings: ServeSettings, wrapExecutor: (@Sendable (CPUModelExecutor) -> any ModelExecutor)? = nil
-    ) throws(BuildError) -> ServingStack {
+    ) async throws(BuildError) -> ServingStack {
         do { try settings.validate() } catch { throw BuildError(description: "\(error)") }
         let llama: LlamaModel
         let tokenizer: Tokenizer
@@ -39,15 +39,23 @@ public struct ServingStack: Sendable {
         } catch {
             throw BuildError(description: "cannot load the model: \(error); \(DefaultModel.installHint)")
         }
-        do { return try assemble(settings, llama: llama, tokenizer: tokenizer, wrapExecutor: wrapExecutor) } catch let error as BuildError {
+        // Server-side tools first: an MCP server that does not start is a configuration error.
+        var tools = ToolRegistry.empty
+        if let path = settings.toolConfigurationPath {
+            do { tools = try await ToolRegistry.start(path: path) } catch { throw BuildError(description: "invalid --config: \(error)") }
+        }
+        do { return try assemble(settings, llama: llama, tokenizer: tokenizer, tools: tools, wrapExecutor: wrapExecutor) } catch let error as BuildError {
+            await tools.shutdown()
             throw error
         } catch {
+            await tools.shutdown()
             throw BuildError(description: "\(error)")
         }
     }
 
     private static func assemble(
-        _ settings: ServeSettings, llama: LlamaModel, tokenizer: Tokenizer, wrapExecutor: ((CPUModelExecutor) -> any ModelExecutor)?
+        _ settings: ServeSettings, llama: LlamaModel, tokenizer: Tokenizer, tools: ToolRegistry,
+        wrapExecutor: ((CPUModelExecutor) -> any ModelExecutor)?
     ) throws -> ServingStack {
         let h = llama.hyperparameters
         let kvBytesPerToken = 2 * h.layerCount * h.kvHeadCount * h.headDimension * MemoryLayout<Float>.size
@@ -92,9 +100,6 @@ public struct ServingStack: Sendable {
             modelName: name, blockSize: settings.blockSize, deviceBlockCount: deviceBlocks, hostBlockCount: hostBlocks,
             policy: settings.policy.rawValue, ttftObjective: server.ttftObjective, tpotObjective: server.tpotObjective)
         let engine = try EngineService(core: core, executor: wrapExecutor?(executor) ?? executor, configuration: runtime, observer: metrics)
-        let tools = try settings.toolConfigurationPath.map { path throws(BuildError) -> ToolRegistry in
-            do { return try ToolRegistry.load(path: path) } catch { throw BuildError(description: "invalid --config: \(error)") }
-        } ?? .empty
         let application = try APIApplication(engine: engine, model: model, metrics: metrics, configuration: server, tools: tools)
         let mib = Double(poolCapacity * kvBytesPerToken) / Double(1 << 20)
         let description = """

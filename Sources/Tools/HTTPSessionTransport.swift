@@ -56,6 +56,9 @@ actor HTTPSessionTransport: Transport {
 
     func receive() -> AsyncThrowingStream<Data, any Error> { messages }
 
+    /// The protocol version the handshake settled on, for the `MCP-Protocol-Version` header.
+    func negotiated(_ version: String) async { await inner.updateNegotiatedProtocolVersion(version) }
+
     func disconnect() async {
         lifeline.end("was disconnected")
         await inner.disconnect()

@@ -75,9 +75,11 @@ public struct MCPServerSpec: Sendable {
             guard number > 0, number <= 600 else { throw fail("\(field).\(key) must be in (0, 600]") }
             return .seconds(number)
         }
-        let prefix = entry["prefix"].map { $0 as? String ?? "\u{0}" } ?? ""
-        guard prefix.isEmpty || ToolRegistry.isValidName(prefix) else {
-            throw fail("\(field).prefix must be letters, digits, '_' or '-'")
+        let prefix: String
+        switch entry["prefix"] {
+        case nil: prefix = ""
+        case let text as String where text.isEmpty || ToolRegistry.isValidName(text): prefix = text
+        default: throw fail("\(field).prefix must be a string of letters, digits, '_' or '-'")
         }
         let limit = entry["max_response_bytes"].map { $0 as? Int ?? -1 } ?? 1 << 20
         guard limit >= 1, limit <= 64 << 20 else { throw fail("\(field).max_response_bytes must be in 1...67108864") }

@@ -57,7 +57,11 @@ final class MCPSession: Sendable {
         }
         let outcome = await withDeadline(spec.timeout) { try await client.connect(transport: transport) }
         switch outcome {
-        case .value: return session
+        case .value(let initialized):
+            // The SDK tells its own HTTP transport the negotiated version (sent as a header from
+            // now on); it does not see through the wrapper.
+            await (transport as? HTTPSessionTransport)?.negotiated(initialized.protocolVersion)
+            return session
         case .timedOut:
             await session.close()
             throw MCPSessionFailure(description: "did not complete the MCP handshake within \(spec.timeout.shortDescription) (\(spec.endpoint))")

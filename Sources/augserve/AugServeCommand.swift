@@ -15,6 +15,7 @@ struct AugServeCommand: AsyncParsableCommand {
             BenchModelCommand.self,
             BenchServerCommand.self,
             BenchAgentsCommand.self,
+            BenchStructuredCommand.self,
         ]
     )
 }

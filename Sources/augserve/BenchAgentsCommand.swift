@@ -61,7 +61,7 @@ struct BenchAgentsCommand: AsyncParsableCommand {
             settings.maxModelLength = min(kvCacheTokens, 4096)
             settings.server.port = 0
             let stack: ServingStack
-            do { stack = try ServingStack.build(settings) } catch { throw ValidationError(error.description) }
+            do { stack = try await ServingStack.build(settings) } catch { throw ValidationError(error.description) }
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
             let group = stack.application.serviceGroup(signals: [.sigint, .sigterm], onRunning: { continuation.yield($0) })
             let serving = Task { try await group.run() }

@@ -47,7 +47,7 @@ struct BenchServerCommand: AsyncParsableCommand {
         settings.server.port = 0
         settings.maxRunningRequests = max(256, streams)
         let stack: ServingStack
-        do { stack = try ServingStack.build(settings) } catch { throw ValidationError(error.description) }
+        do { stack = try await ServingStack.build(settings) } catch { throw ValidationError(error.description) }
         let llama: LlamaModel
         do { llama = try LlamaModel(path: settings.modelPath) } catch { throw ValidationError("cannot load the model: \(error)") }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)

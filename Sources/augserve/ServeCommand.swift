@@ -136,7 +136,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let settings = try settings()
         let stack: ServingStack
-        do { stack = try ServingStack.build(settings) } catch { throw ValidationError(error.description) }
+        do { stack = try await ServingStack.build(settings) } catch { throw ValidationError(error.description) }
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: stack.application.metrics.registry))
         var logger = Logger(label: "augserve")
         logger.logLevel = level

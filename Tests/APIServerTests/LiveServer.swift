@@ -50,7 +50,7 @@ final class LiveServer: Sendable {
         _ settings: ServeSettings = settings(), startsEngine: Bool = true,
         wrapExecutor: (@Sendable (CPUModelExecutor) -> any ModelExecutor)? = nil
     ) async throws -> LiveServer {
-        let stack = try ServingStack.build(settings, wrapExecutor: wrapExecutor)
+        let stack = try await ServingStack.build(settings, wrapExecutor: wrapExecutor)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let runner: Task<Void, any Error>
         let shutdown: @Sendable () async -> Void

@@ -94,8 +94,9 @@ import Testing
             "--json", json,
         ])
         #expect(output.status == 0, "\(output.stderr)")
-        let text = try String(contentsOfFile: json, encoding: .utf8)
-        #expect(text.contains(#""seed": "18446744073709551615""#) || text.contains(#""seed":"18446744073709551615""#))
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        let configuration = report?["configuration"] as? [String: Any]
+        #expect(configuration?["seed"] as? String == "18446744073709551615", "\(String(describing: configuration?["seed"]))")
     }
 
     /// A fast accelerator and a loose objective made the dynamic budget's ceiling
