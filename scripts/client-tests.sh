@@ -3,8 +3,9 @@
 # unchanged against augserve.
 #  - makes (or reuses) a virtual environment at .build/venv with `openai` in it
 #  - starts the server ($AUGSERVE_BIN, default .build/debug/augserve) on a free port
-#  - runs Tests/python/openai_session.py against it
-#  - stops the server with SIGTERM and fails unless it exits with status 0
+#  - runs Tests/python/openai_session.py and Tests/python/agent_loop.py (a client-side tool
+#    round trip) against it; then agent_loop.py under the infercept and vllm policies
+#  - stops each server with SIGTERM and fails unless it exits with status 0
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -41,6 +42,7 @@ WORK="$(mktemp -d)"
 OUT="$WORK/stdout"
 ERR="$WORK/stderr"
 SERVER_PID=""
+URL=""
 
 cleanup() {
     local rc=$?
@@ -61,58 +63,81 @@ show_stderr() {
     sed 's/^/  | /' "$ERR" >&2 || true
 }
 
-say "starting $BIN serve --port 0 --kv-cache-memory $KV_CACHE_MEMORY --max-model-len 2048 --drain-timeout 5s"
-"$BIN" serve --port 0 --kv-cache-memory "$KV_CACHE_MEMORY" --max-model-len 2048 --drain-timeout 5s \
-    >"$OUT" 2>"$ERR" </dev/null &
-SERVER_PID=$!
+# start_server POLICY: starts the server under POLICY and waits for its `listening on` line.
+start_server() {
+    local policy="$1"
+    : >"$OUT"
+    : >"$ERR"
+    say "starting $BIN serve --port 0 --policy $policy --kv-cache-memory $KV_CACHE_MEMORY --max-model-len 2048 --drain-timeout 5s"
+    "$BIN" serve --port 0 --policy "$policy" --kv-cache-memory "$KV_CACHE_MEMORY" --max-model-len 2048 --drain-timeout 5s \
+        >"$OUT" 2>"$ERR" </dev/null &
+    SERVER_PID=$!
+    URL=""
+    local deadline=$((SECONDS + READY_TIMEOUT)) line status
+    while :; do
+        line="$(grep -m1 'listening on http://' "$OUT" 2>/dev/null || true)"
+        if [ -n "$line" ]; then
+            URL="$(printf '%s\n' "$line" | sed -E 's|.*listening on (http://[^ ]+).*|\1|')"
+            break
+        fi
+        if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+            status=0
+            wait "$SERVER_PID" || status=$?
+            SERVER_PID=""
+            show_stderr
+            die "server exited with status $status before it was ready"
+        fi
+        if [ "$SECONDS" -ge "$deadline" ]; then
+            show_stderr
+            die "server not ready after ${READY_TIMEOUT}s"
+        fi
+        sleep 0.2
+    done
+    say "server ($policy) ready at $URL (pid $SERVER_PID)"
+}
 
-URL=""
-deadline=$((SECONDS + READY_TIMEOUT))
-while :; do
-    line="$(grep -m1 'listening on http://' "$OUT" 2>/dev/null || true)"
-    if [ -n "$line" ]; then
-        URL="$(printf '%s\n' "$line" | sed -E 's|.*listening on (http://[^ ]+).*|\1|')"
-        break
-    fi
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-        status=0
-        wait "$SERVER_PID" || status=$?
-        SERVER_PID=""
+# stop_server: SIGTERM, and the server must drain and exit 0 within 30 s.
+stop_server() {
+    say "sending SIGTERM to server (pid $SERVER_PID)"
+    kill -TERM "$SERVER_PID"
+    local deadline=$((SECONDS + 30)) status=0
+    while kill -0 "$SERVER_PID" 2>/dev/null && [ "$(ps -o stat= -p "$SERVER_PID" 2>/dev/null | cut -c1)" != Z ]; do
+        if [ "$SECONDS" -ge "$deadline" ]; then
+            show_stderr
+            die "server still running 30s after SIGTERM"
+        fi
+        sleep 0.2
+    done
+    wait "$SERVER_PID" || status=$?
+    SERVER_PID=""
+    if [ "$status" -ne 0 ]; then
         show_stderr
-        die "server exited with status $status before it was ready"
+        die "server exited with status $status after SIGTERM (expected 0)"
     fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
+    say "server exited with status 0"
+}
+
+# run_script SCRIPT ARGS...: runs a client script against the server, showing its stderr on failure.
+run_script() {
+    local script="$1"
+    shift
+    say "running $script against $URL/v1 $*"
+    if ! "$PY" "$ROOT/Tests/python/$script" "$URL/v1" "$@"; then
         show_stderr
-        die "server not ready after ${READY_TIMEOUT}s"
+        die "$script failed"
     fi
-    sleep 0.2
+}
+
+# --- sessions ----------------------------------------------------------------
+# The default policy gets the whole client session and the agent loop; the agent loop also runs
+# under infercept (sessions held by min-waste) and vllm (nothing held: every follow-up re-prefills).
+start_server augserve
+run_script "$(basename "$SESSION")"
+run_script agent_loop.py augserve
+stop_server
+for policy in infercept vllm; do
+    start_server "$policy"
+    run_script agent_loop.py "$policy"
+    stop_server
 done
-say "server ready at $URL (pid $SERVER_PID)"
-
-# --- session ---------------------------------------------------------------
-say "running $(basename "$SESSION") against $URL/v1"
-if ! "$PY" "$SESSION" "$URL/v1"; then
-    show_stderr
-    die "openai session failed"
-fi
-
-# --- shutdown --------------------------------------------------------------
-say "sending SIGTERM to server (pid $SERVER_PID)"
-kill -TERM "$SERVER_PID"
-deadline=$((SECONDS + 30))
-while kill -0 "$SERVER_PID" 2>/dev/null && [ "$(ps -o stat= -p "$SERVER_PID" 2>/dev/null | cut -c1)" != Z ]; do
-    if [ "$SECONDS" -ge "$deadline" ]; then
-        show_stderr
-        die "server still running 30s after SIGTERM"
-    fi
-    sleep 0.2
-done
-status=0
-wait "$SERVER_PID" || status=$?
-SERVER_PID=""
-if [ "$status" -ne 0 ]; then
-    show_stderr
-    die "server exited with status $status after SIGTERM (expected 0)"
-fi
-say "server exited with status 0"
 say "all client tests passed"

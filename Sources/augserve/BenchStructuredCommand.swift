@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ModelFiles
+import ServerAssembly
 import StructuredOutput
 import Tokenization
 
@@ -15,8 +16,11 @@ struct BenchStructuredCommand: AsyncParsableCommand {
             mean / p50 / p99 / max per step and the slowest step inside a string and elsewhere. Three \
             runs: with the mask cache (shared by the generations of a schema, one timing per step, as a \
             server sees it), without the cache (one timing per step), and without the cache taking the \
-            fastest of 3 timings per step (the cost of each state without preemption noise). Build \
-            with `swift build -c release` first.
+            fastest of 3 timings per step (the cost of each state without preemption noise). Then \
+            the decode slowdown: a server in this process on a free loopback port streams the same \
+            chat prompt with a response_format JSON schema and without (alternating, --decode-rounds \
+            times, at 1 and 8 concurrent streams) and prints decode tokens/s of each. Build with \
+            `swift build -c release` first.
             """)
 
     @Option(help: "GGUF model file (default: ~/.cache/augserve/models/\(DefaultModel.fileName)).")
@@ -31,9 +35,13 @@ struct BenchStructuredCommand: AsyncParsableCommand {
     @Option(help: "Seed of the first generation (each next one adds 1).")
     var seed: UInt64 = 1
 
+    @Option(help: "Alternating rounds of free and constrained streams over HTTP (0: skip the decode comparison).")
+    var decodeRounds = 3
+
     func run() async throws {
-        guard generations > 0 else { throw ValidationError("invalid --generations \(generations): must be > 0") }
-        guard maxTokens > 0 else { throw ValidationError("invalid --max-tokens \(maxTokens): must be > 0") }
+        guard (1...100_000).contains(maxTokens) else { throw ValidationError("invalid --max-tokens \(maxTokens): must be in 1...100000") }
+        guard (1...10_000).contains(generations) else { throw ValidationError("invalid --generations \(generations): must be in 1...10000") }
+        guard (0...20).contains(decodeRounds) else { throw ValidationError("invalid --decode-rounds \(decodeRounds): must be in 0...20") }
         let tokenizer: Tokenizer
         do {
             tokenizer = try Tokenizer(file: try GGUFFile(path: ModelLoading.resolvePath(model)))
@@ -69,6 +77,40 @@ struct BenchStructuredCommand: AsyncParsableCommand {
             let name = timing.name.padding(toLength: 38, withPad: " ", startingAt: 0)
             print("\(name) \(Self.pad(String(timing.allowedCount), 8)) \(Self.pad(Self.milliseconds(timing.mean), 9)) \(Self.pad(Self.milliseconds(timing.best), 9))")
         }
+        if decodeRounds > 0 { try await decodeSlowdown() }
+    }
+
+    /// Free against constrained streams on a real server (this process, loopback).
+    private func decodeSlowdown() async throws {
+        var settings = ServeSettings(modelPath: ModelLoading.resolvePath(model))
+        settings.server.port = 0
+        let stack: ServingStack
+        do { stack = try await ServingStack.build(settings) } catch { throw ValidationError(error.description) }
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let group = stack.application.serviceGroup(signals: [.sigint, .sigterm], onRunning: { continuation.yield($0) })
+        let serving = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next(), await stack.engine.waitUntilReady() else { throw ValidationError("the server did not start") }
+        var benchmark = ConstrainedDecodeBenchmark()
+        benchmark.rounds = decodeRounds
+        print("\ndecode slowdown over HTTP, server: \(stack.description)")
+        print("schema: \(ConstrainedDecodeBenchmark.schema)")
+        let rows = try await benchmark.run(port: port) { FileHandle.standardError.write(Data("bench-structured: \($0)\n".utf8)) }
+        await group.triggerGracefulShutdown()
+        _ = try? await serving.value
+        print("streams  free tokens/s (per round)      constrained tokens/s (per round)   constrained/free (median)")
+        for row in rows {
+            let free = row.free.map { String(format: "%.1f", $0) }.joined(separator: ", ")
+            let constrained = row.constrained.map { String(format: "%.1f", $0) }.joined(separator: ", ")
+            let ratio = Self.median(row.constrained) / max(Self.median(row.free), 1e-9)
+            print("\(Self.pad(String(row.streams), 7))  \(free.padding(toLength: 31, withPad: " ", startingAt: 0)) \(constrained.padding(toLength: 34, withPad: " ", startingAt: 0)) \(String(format: "%.3f", ratio))\(row.failed > 0 ? "  (\(row.failed) failed streams)" : "")")
+        }
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
     /// Token bytes by id; control tokens (EOS, `<|im_start|>` ...) are never allowed by a grammar.

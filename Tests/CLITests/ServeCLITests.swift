@@ -28,9 +28,13 @@ import Testing
         let server = try ServerProcess.start(["serve", "--port", "0", "--kv-cache-tokens", "4096", "--max-model-len", "2048", "--drain-timeout", "20s"])
         defer { server.kill() }
         let port = try #require(server.port)
-        // A request in flight when SIGTERM arrives still completes.
-        let inFlight = Task { try HTTP.post(port: port, path: "/v1/completions", body: #"{"prompt":"Once upon a time","max_tokens":60,"ignore_eos":true,"temperature":0}"#) }
-        try await Task.sleep(for: .milliseconds(300))
+        // A request in flight when SIGTERM arrives still completes. (It is in flight once the
+        // engine runs it: on a loaded machine a fixed delay may pass before it even arrives.)
+        let inFlight = Task { try HTTP.post(port: port, path: "/v1/completions", body: #"{"prompt":"Once upon a time","max_tokens":200,"ignore_eos":true,"temperature":0}"#) }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while try (HTTP.gauge(port: port, "vllm:num_requests_running") ?? 0) < 1, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         server.terminate()
         let reply = try await inFlight.value
         #expect(reply.status == 200, "\(reply.body)")
@@ -85,7 +89,18 @@ final class ServerProcess: @unchecked Sendable {
 enum HTTP {
     struct Reply { var status: Int; var body: String }
 
-    static func post(port: Int, path: String, body: String) throws -> Reply {
+    static func post(port: Int, path: String, body: String) throws -> Reply { try exchange(port: port, method: "POST", path: path, body: body) }
+
+    static func get(port: Int, path: String) throws -> Reply { try exchange(port: port, method: "GET", path: path, body: "") }
+
+    /// The value of an unlabelled-or-labelled Prometheus gauge in `/metrics`, or nil.
+    static func gauge(port: Int, _ name: String) throws -> Double? {
+        let text = try get(port: port, path: "/metrics").body
+        let line = text.split(separator: "\n").first { $0.hasPrefix(name + "{") || $0.hasPrefix(name + " ") }
+        return line.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
+    }
+
+    static func exchange(port: Int, method: String, path: String, body: String) throws -> Reply {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         defer { close(fd) }
@@ -97,7 +112,7 @@ enum HTTP {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
-        let request = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+        let request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
         _ = Array(request.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
