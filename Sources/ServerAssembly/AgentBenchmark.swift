@@ -10,6 +10,8 @@ import Workloads
 /// (prompt − cached), and whether it resumed the context without a re-prefill.
 public struct AgentBenchmark: Sendable {
     public var sessions = 50
+    /// Sessions in flight at once (a new one starts when one ends).
+    public var concurrency = 16
     public var rounds = 4
     public var meanThinkTime: Duration = .seconds(1)
     public var resultWords = 40
@@ -53,12 +55,16 @@ public struct AgentBenchmark: Sendable {
              think: (0..<rounds).map { _ in random.nextExponential(mean: meanThinkTime.seconds) })
         }
         let outcomes = await withTaskGroup(of: ([Turn], String?).self) { group in
-            for plan in plans {
+            var pending = plans[...]
+            func startNext() {
+                guard let plan = pending.popFirst() else { return }
                 group.addTask { await self.session(plan.index, topic: plan.topic, tool: plan.tool, think: plan.think, base: base, model: model, client: client) }
             }
+            for _ in 0..<min(concurrency, plans.count) { startNext() }
             var all: [([Turn], String?)] = []
             for await outcome in group {
                 all.append(outcome)
+                startNext()
                 if all.count % 10 == 0 { progress("\(all.count)/\(sessions) sessions done") }
             }
             return all

@@ -11,7 +11,7 @@ struct BenchAgentsCommand: AsyncParsableCommand {
         abstract: "Multi-turn agent sessions with client-side tool calls, per policy (use a release build).",
         discussion: """
             For each policy, starts the server in this process (same model, KV pool and seed) and runs \
-            --sessions concurrent agent sessions of --rounds turns: the model must call a client-side \
+            --sessions agent sessions of --rounds turns, --concurrency of them at a time: the model must call a client-side \
             tool (tool_choice required), the client waits a think time drawn per call (exponential, \
             mean --think-time), sends the conversation back with the tool's result, and the last turn \
             answers. Prints, for the follow-up turns: mean and p95 TTFT, prompt tokens prefilled per \
@@ -22,8 +22,11 @@ struct BenchAgentsCommand: AsyncParsableCommand {
     @Option(help: "Policies to compare, comma-separated.")
     var policies: PolicyList = PolicyList(argument: "vllm-apc,augserve")!
 
-    @Option(help: "Concurrent agent sessions.")
+    @Option(help: "Agent sessions in all.")
     var sessions = 50
+
+    @Option(help: "Sessions in flight at once (a new one starts when one ends).")
+    var concurrency = 16
 
     @Option(help: "Turns per session (all but the last call a tool).")
     var rounds = 4
@@ -32,7 +35,7 @@ struct BenchAgentsCommand: AsyncParsableCommand {
     var thinkTime = "1s"
 
     @Option(help: "KV-cache pool in tokens (small enough for the sessions to pressure it).")
-    var kvCacheTokens = 6144
+    var kvCacheTokens = 8192
 
     @Option(help: "Seed of the sessions' topics and think times.")
     var seed: UInt64 = 1
@@ -45,12 +48,15 @@ struct BenchAgentsCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard (1...1000).contains(sessions) else { throw ValidationError("invalid --sessions \(sessions): must be in 1...1000") }
+        guard (1...1000).contains(concurrency) else { throw ValidationError("invalid --concurrency \(concurrency): must be in 1...1000") }
         guard (2...20).contains(rounds) else { throw ValidationError("invalid --rounds \(rounds): must be in 2...20") }
         guard let think = DurationArgument(argument: thinkTime)?.duration, think >= .zero, think <= .seconds(600) else {
             throw ValidationError("invalid --think-time \(thinkTime): expected a duration in 0...600s")
         }
         guard (1...256).contains(threads) else { throw ValidationError("invalid --threads \(threads): must be in 1...256") }
+        guard (256...1_000_000).contains(kvCacheTokens) else { throw ValidationError("invalid --kv-cache-tokens \(kvCacheTokens): must be in 256...1000000") }
         print("cpu: \(CPUDescription.current)")
+        print("\(sessions) sessions × \(rounds) turns, \(concurrency) in flight, think time mean \(thinkTime), KV pool \(kvCacheTokens) tokens, seed \(seed)")
         print("| policy | follow-up turns | TTFT mean (s) | TTFT p95 (s) | prefilled tokens / turn | resumed without re-prefill | failures | wall (s) |")
         print("|---|---|---|---|---|---|---|---|")
         for policy in policies.kinds {
@@ -69,6 +75,7 @@ struct BenchAgentsCommand: AsyncParsableCommand {
             guard let port = await iterator.next(), await stack.engine.waitUntilReady() else { throw ValidationError("the server did not start") }
             var benchmark = AgentBenchmark()
             benchmark.sessions = sessions
+            benchmark.concurrency = concurrency
             benchmark.rounds = rounds
             benchmark.meanThinkTime = think
             benchmark.seed = seed
