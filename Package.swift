@@ -72,6 +72,14 @@ let package = Package(
         ),
         .target(name: "OpenAIProtocol"),
         .target(
+            name: "LoadGenerator",
+            dependencies: [
+                "Workloads", "Measurement", "Tokenization",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "APIServer",
             dependencies: [
                 "EngineRuntime", "ServingCore", "Tokenization", "OpenAIProtocol", "Tools", "StructuredOutput",
@@ -97,7 +105,7 @@ let package = Package(
             name: "augserve",
             dependencies: [
                 "ServingCore", "Workloads", "Measurement", "Simulation",
-                "ModelFiles", "Transformer", "Tokenization", "ModelExecution", "EngineRuntime", "APIServer", "ServerAssembly",
+                "ModelFiles", "Transformer", "Tokenization", "ModelExecution", "EngineRuntime", "APIServer", "ServerAssembly", "LoadGenerator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -115,6 +123,13 @@ let package = Package(
         .testTarget(name: "ModelExecutionTests", dependencies: ["ModelExecution", "ServingCore", "Transformer", "ModelFiles"]),
         .testTarget(name: "EngineRuntimeTests", dependencies: ["EngineRuntime", "ServingCore", "ModelExecution", "Transformer", "ModelFiles"]),
         .testTarget(name: "OpenAIProtocolTests", dependencies: ["OpenAIProtocol"]),
+        .testTarget(
+            name: "LoadGeneratorTests",
+            dependencies: [
+                "LoadGenerator", "Workloads", "Measurement", "Tokenization", "ModelFiles",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "StructuredOutputTests", dependencies: ["StructuredOutput", "Tokenization", "ModelFiles", "Workloads"]),
         .testTarget(
             name: "ToolsTests",

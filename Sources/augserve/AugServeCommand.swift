@@ -16,6 +16,7 @@ struct AugServeCommand: AsyncParsableCommand {
             BenchServerCommand.self,
             BenchAgentsCommand.self,
             BenchStructuredCommand.self,
+            BenchCommand.self,
         ]
     )
 }

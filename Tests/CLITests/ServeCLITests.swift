@@ -25,12 +25,12 @@ import Testing
 
     @Test(.enabled(if: ModelCLITests.modelInstalled, "model not installed: run `bash scripts/setup.sh`"))
     func servesThenDrainsOnSIGTERM() async throws {
-        let server = try ServerProcess.start(["serve", "--port", "0", "--kv-cache-tokens", "4096", "--max-model-len", "2048", "--drain-timeout", "20s"])
+        let server = try ServerProcess.start(["serve", "--port", "0", "--kv-cache-tokens", "4096", "--max-model-len", "2048", "--drain-timeout", "120s"])
         defer { server.kill() }
         let port = try #require(server.port)
         // A request in flight when SIGTERM arrives still completes. (It is in flight once the
         // engine runs it: on a loaded machine a fixed delay may pass before it even arrives.)
-        let inFlight = Task { try HTTP.post(port: port, path: "/v1/completions", body: #"{"prompt":"Once upon a time","max_tokens":200,"ignore_eos":true,"temperature":0}"#) }
+        let inFlight = Task { try HTTP.post(port: port, path: "/v1/completions", body: #"{"prompt":"Once upon a time","max_tokens":100,"ignore_eos":true,"temperature":0}"#) }
         let deadline = ContinuousClock.now + .seconds(60)
         while try (HTTP.gauge(port: port, "vllm:num_requests_running") ?? 0) < 1, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))

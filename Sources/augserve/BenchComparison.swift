@@ -1,0 +1,117 @@
+import APIServer
+import ArgumentParser
+import Foundation
+import LoadGenerator
+import Measurement
+import ServerAssembly
+import ServingCore
+import Workloads
+
+/// `augserve bench --compare`: the server started in this process once per policy (same model,
+/// KV pool, seed and workload), the SLO derived from the idle server, every rate measured, one report.
+struct BenchComparison {
+    var settings: BenchCommand.Settings
+    var filler: FillerText
+    var modelPath: String
+    static let unloadedSampleSize = 12
+
+    func progress(_ text: String) { FileHandle.standardError.write(Data("bench: \(text)\n".utf8)) }
+
+    func run() async throws {
+        let workload: Workload
+        do { workload = try settings.plan.workload() } catch { throw ValidationError(error.description) }
+        var slo = settings.slo
+        var derivation: SLODerivation?
+        var runs: [BenchRun] = []
+        var serverLine = ""
+        let started = ContinuousClock.now
+        for policy in settings.policies {
+            var serve = ServeSettings(modelPath: modelPath)
+            serve.policy = policy
+            serve.threads = settings.threads
+            serve.kvCacheTokens = settings.kvCacheTokens
+            serve.maxModelLength = min(2048, settings.kvCacheTokens)
+            serve.server.port = 0
+            let stack: ServingStack
+            do { stack = try await ServingStack.build(serve) } catch { throw ValidationError(error.description) }
+            let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+            let group = stack.application.serviceGroup(signals: [.sigint, .sigterm], onRunning: { continuation.yield($0) })
+            let serving = Task { try await group.run() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next(), await stack.engine.waitUntilReady() else { throw ValidationError("the \(policy) server did not start") }
+            serverLine = stack.description.replacingOccurrences(of: "policy \(policy.rawValue)", with: "policy per run")
+            let base = "http://127.0.0.1:\(port)"
+            progress("\(policy): serving at \(base)")
+            if slo == nil {
+                progress("deriving the SLO: \(Self.unloadedSampleSize) requests sent one at a time to the idle server")
+                var probe = LoadRun(baseURL: base, target: settings.target, filler: filler)
+                probe.concurrency = 1
+                probe.drainLimit = .seconds(600)
+                let sample = settings.plan.unloadedSample(workload, count: Self.unloadedSampleSize)
+                let records: [ClientRecord]
+                do { records = try await probe.run(sample, window: .zero) { _ in } } catch { throw ValidationError(error.description) }
+                let derived = SLODerivation(samples: records)
+                do { slo = try derived.slo() } catch { throw ValidationError(error.description) }
+                derivation = derived
+                progress(derived.explanation)
+                _ = await stack.engine.waitUntilIdle(timeout: .seconds(60))
+            }
+            guard let slo else { return }
+            for rate in settings.rates {
+                let arrivals: [ArrivingRequest]
+                do { arrivals = try settings.plan.arrivals(rate: rate, workload: workload) } catch { throw ValidationError(error.description) }
+                var load = LoadRun(baseURL: base, target: settings.target, filler: filler)
+                load.concurrency = settings.concurrency
+                load.drainLimit = settings.drainLimit
+                load.slo = slo
+                progress("\(policy) at \(rate) req/s: \(arrivals.count) requests over \(settings.plan.window)")
+                let records: [ClientRecord]
+                do {
+                    records = try await load.run(arrivals, window: settings.plan.window) { progress("\(policy) @ \(rate): \($0)") }
+                } catch { throw ValidationError(error.description) }
+                runs.append(BenchRun(records: records, labels: settings.plan.labels(policy: policy.rawValue, target: settings.target, rate: rate), slo: slo, goodput: settings.goodput))
+                // The next rate starts from an idle server (aborted stragglers and paused sessions gone).
+                _ = await stack.engine.waitUntilIdle(timeout: .seconds(120))
+            }
+            await group.triggerGracefulShutdown()
+            _ = try? await serving.value
+        }
+        guard let slo else { return }
+        let wall = (ContinuousClock.now - started).secondsValue
+        var extra = ["server: \(serverLine); started in this process per policy", "wall time: \(String(format: "%.0f", wall)) s"]
+        if let derivation { extra.append("SLO derivation: \(derivation.explanation)") }
+        let configuration = BenchOutput.configurationLines(settings, slo: slo, extra: extra)
+        let comparison = Self.comparison(runs)
+        print(comparison)
+        try BenchOutput.write(runs, title: "augserve bench --compare", configuration: configuration, settings: settings, charts: true, sections: "\n## Side by side\n\n" + comparison)
+    }
+
+    /// One row per rate: each policy's goodput, attainment, mean and p95 TTFT, mean normalized
+    /// latency; then AugServe's goodput ratio against each baseline.
+    static func comparison(_ runs: [BenchRun]) -> String {
+        let policies = runs.map(\.summary.labels.policy).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let rates = Array(Set(runs.map(\.summary.labels.rate))).sorted()
+        func f(_ v: Double, _ d: Int = 3) -> String { String(format: "%.\(d)f", v) }
+        var lines = ["| rate | policy | goodput/s | attainment | TTFT mean (s) | TTFT p95 (s) | normlat mean (s/token) | failed |", "|---|---|---|---|---|---|---|---|"]
+        for rate in rates {
+            for policy in policies {
+                guard let run = runs.first(where: { $0.summary.labels.rate == rate && $0.summary.labels.policy == policy }) else { continue }
+                lines.append("| \(Format.number(rate, decimals: 3)) | \(policy) | \(f(run.summary.goodputPerSecond)) | \(f(run.summary.attainment)) | \(f(run.ttft.mean)) | \(f(run.ttft.percentile(95))) | \(f(run.normalizedLatency.mean, 4)) | \(run.failures.reduce(0) { $0 + $1.count }) |")
+            }
+        }
+        if policies.contains("augserve"), policies.count > 1 {
+            lines.append("")
+            for rate in rates {
+                guard let mine = runs.first(where: { $0.summary.labels.rate == rate && $0.summary.labels.policy == "augserve" }) else { continue }
+                let ratios = policies.filter { $0 != "augserve" }.compactMap { policy -> String? in
+                    guard let other = runs.first(where: { $0.summary.labels.rate == rate && $0.summary.labels.policy == policy }) else { return nil }
+                    let ratio = other.summary.goodputPerSecond > 0 ? f(mine.summary.goodputPerSecond / other.summary.goodputPerSecond, 2) + "×" : "∞ (baseline 0)"
+                    let ttft = other.ttft.mean > 0 ? f((1 - mine.ttft.mean / other.ttft.mean) * 100, 0) + "% lower mean TTFT" : ""
+                    return "\(policy) \(ratio), \(ttft)"
+                }
+                lines.append("- at \(Format.number(rate, decimals: 3)) req/s, augserve goodput vs " + ratios.joined(separator: "; "))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,115 @@
+import Measurement
+import Testing
+import Workloads
+@testable import LoadGenerator
+
+/// Client-side metrics on hand-built timelines with known answers.
+struct MetricTests {
+    static func record(
+        arrival: Double = 0, first: Double? = 0.5, finish: Double? = 2.5, generated: Int = 5, returned: Int = 0,
+        calls: Double = 0, callsBefore: Double = 0, failure: String? = nil, type: String = "math"
+    ) -> ClientRecord {
+        var record = ClientRecord(index: 0, type: type, arrival: .seconds(arrival), promptTokens: 10)
+        record.firstTokenAt = first.map { .seconds($0) }
+        record.finishedAt = finish.map { .seconds($0) }
+        record.generatedTokens = generated
+        record.returnedTokens = returned
+        record.callTime = .seconds(calls)
+        record.callTimeBeforeFirstToken = .seconds(callsBefore)
+        record.failure = failure
+        return record
+    }
+
+    @Test func ttftCountsFromTheScheduledArrival() {
+        let record = Self.record(arrival: 1.0, first: 1.75)
+        #expect(record.ttft == .milliseconds(750))
+    }
+
+    @Test func tpotRemovesCallsAfterTheFirstToken() {
+        // 5 tokens: first at 0.5 s, last at 2.5 s, 1 s of calls in between → (2 − 1) / 4 = 0.25 s.
+        #expect(Self.record(calls: 1).timePerOutputToken == .milliseconds(250))
+        // A call before the first token does not count against TPOT.
+        #expect(Self.record(calls: 1, callsBefore: 1).timePerOutputToken == .milliseconds(500))
+    }
+
+    @Test func oneTokenOutputsHaveNoTPOTAndMeetAnyTPOTThreshold() throws {
+        let single = Self.record(first: 0.5, finish: 0.5, generated: 1)
+        #expect(single.timePerOutputToken == nil)
+        let goodput = try VLLMGoodput(parsing: ["tpot:1", "ttft:600"])
+        #expect(goodput.isMet(by: single))
+        #expect(!goodput.isMet(by: Self.record(generated: 5)))  // 0.5 s per token > 1 ms
+        #expect(!goodput.isMet(by: Self.record(first: 0.7, finish: 0.7, generated: 1)))  // TTFT 700 ms > 600 ms
+    }
+
+    @Test func normalizedLatencyRemovesCallsAndCountsReturnedTokens() {
+        // e2e 2.5 s − 0.5 s of calls = 2 s over 5 generated + 3 returned tokens.
+        let record = Self.record(generated: 5, returned: 3, calls: 0.5).requestRecord
+        #expect(record.normalizedLatency == .milliseconds(250))
+    }
+
+    @Test func unfinishedAndFailedRequestsAreMissed() {
+        let slo = SLOConfig(maxTTFT: .seconds(1), normalizedLatencyFactor: 1, singleIterationTime: .seconds(1))
+        let records = [
+            Self.record(),  // good: TTFT 0.5 s, normalized latency 0.5 s/token
+            Self.record(first: 0.2, finish: nil),  // never finished
+            Self.record(failure: "HTTP 500: boom"),  // finished on the wire, but failed
+            Self.record(first: nil, finish: nil),  // never started
+            Self.record(first: 1.5),  // TTFT too long
+        ]
+        let labels = RunLabels(policy: "p", preset: "live", workload: "w", rate: 1, seed: 1, window: .seconds(10))
+        let run = BenchRun(records: records, labels: labels, slo: slo, goodput: VLLMGoodput(ttft: .seconds(1)))
+        #expect(run.summary.arrived == 5)
+        #expect(run.summary.good == 1)
+        #expect(run.summary.attainment == 0.2)
+        #expect(run.summary.goodputPerSecond == 0.1)
+        #expect(run.vllmGood == 1)
+        #expect(run.failures.map(\.reason) == ["HTTP 500: boom"])
+        #expect(run.perClass.first?.arrived == 5 && run.perClass.first?.good == 1)
+    }
+
+    @Test func perClassAttainment() {
+        let slo = SLOConfig(maxTTFT: .seconds(1), normalizedLatencyFactor: 1, singleIterationTime: .seconds(1))
+        let records = [Self.record(type: "qa"), Self.record(first: 2, type: "qa"), Self.record(type: "tts")]
+        let run = BenchRun(records: records, labels: RunLabels(policy: "p", preset: "l", workload: "w", rate: 1, seed: 1, window: .seconds(1)), slo: slo, goodput: VLLMGoodput())
+        #expect(run.attainment(of: "qa") == 0.5)
+        #expect(run.attainment(of: "tts") == 1)
+        #expect(run.vllmGood == nil)
+    }
+
+    @Test func goodputThresholdsAreParsedOrRefused() throws {
+        let parsed = try VLLMGoodput(parsing: ["ttft:500", "tpot:50", "e2el:10000"])
+        #expect(parsed == VLLMGoodput(ttft: .milliseconds(500), tpot: .milliseconds(50), e2el: .seconds(10)))
+        for bad in ["ttft", "ttft:-1", "speed:5", "tpot:abc", "e2el:1e300"] {
+            #expect(throws: BenchError.self) { try VLLMGoodput(parsing: [bad]) }
+        }
+    }
+
+    @Test func scalingShrinksEveryCountAndKeepsTheContextLimit() {
+        let trace = TraceRequest(
+            key: "k", type: "math", promptTokenCount: 1000,
+            segments: [TraceSegment(decodeTokenCount: 40, call: TraceCall(kind: .calculator, duration: .seconds(10), returnedTokenCount: 20)), TraceSegment(decodeTokenCount: 30)],
+            contextLimit: 2048)
+        let scaled = WorkloadScale(tokens: 0.1, callDuration: 0.5, contextLimit: 2048).apply(trace)
+        #expect(scaled.promptTokenCount == 100)
+        #expect(scaled.segments.map(\.decodeTokenCount) == [4, 3])
+        #expect(scaled.segments[0].call?.returnedTokenCount == 2)
+        #expect(scaled.segments[0].call?.duration == .seconds(5))
+        let tight = WorkloadScale(tokens: 1, callDuration: 1, contextLimit: 1050).apply(trace)
+        #expect(tight.promptTokenCount + tight.decodeTokenCount + tight.returnedTokenCount < 1050)
+    }
+
+    @Test func plansAreDeterministicForASeed() throws {
+        var plan = BenchPlan()
+        plan.scale = WorkloadScale(tokens: 0.1, callDuration: 0.1)
+        plan.window = .seconds(30)
+        let workload = try plan.workload()
+        let first = try plan.arrivals(rate: 2, workload: workload)
+        let second = try plan.arrivals(rate: 2, workload: workload)
+        #expect(first == second)
+        plan.seed = 2
+        #expect(try plan.arrivals(rate: 2, workload: workload) != first)
+        let filler = FillerText(words: [" a", " b", " c"])
+        #expect(filler.text(tokens: 50, key: 7) == filler.text(tokens: 50, key: 7))
+        #expect(filler.text(tokens: 50, key: 7) != filler.text(tokens: 50, key: 8))
+    }
+}
