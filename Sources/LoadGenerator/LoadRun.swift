@@ -111,32 +111,31 @@ public struct LoadRun: Sendable {
         defer { reporter.cancel() }
         let deadline = start + window + drainLimit
         let slo = self.slo
-        let records = await withTaskGroup(of: ClientRecord.self) { group in
-            var results: [ClientRecord] = []
+        // Records by position in `arrivals` (indices may repeat: the unloaded sample sends each request several times).
+        var results = [ClientRecord?](repeating: nil, count: arrivals.count)
+        await withTaskGroup(of: (Int, ClientRecord).self) { group in
             var inFlight = 0
-            for arriving in arrivals {
+            func collect(_ position: Int, _ record: ClientRecord) {
+                results[position] = record
+                counters.finished(record, slo: slo)
+            }
+            for (position, arriving) in arrivals.enumerated() {
                 try? await Task.sleep(until: start + arriving.arrival, clock: .continuous)
-                while inFlight >= concurrency, let record = await group.next() {
+                while inFlight >= concurrency, let (done, record) = await group.next() {
                     inFlight -= 1
-                    results.append(record)
-                    counters.finished(record, slo: slo)
+                    collect(done, record)
                 }
                 guard ContinuousClock.now < deadline else { break }
                 counters.sent()
                 inFlight += 1
-                group.addTask { await Self.withDeadline(deadline) { await player.play(arriving) } }
+                group.addTask { (position, await Self.withDeadline(deadline) { await player.play(arriving) }) }
             }
-            while let record = await group.next() {
-                results.append(record)
-                counters.finished(record, slo: slo)
-            }
-            return results
+            while let (done, record) = await group.next() { collect(done, record) }
         }
         progress(counters.line(elapsed: ContinuousClock.now - start, total: arrivals.count))
         // Requests never sent (the deadline passed first) are unfinished too.
-        var byIndex = Dictionary(uniqueKeysWithValues: records.map { ($0.index, $0) })
-        return arrivals.map { arriving in
-            byIndex.removeValue(forKey: arriving.index) ?? {
+        return zip(arrivals, results).map { arriving, record in
+            record ?? {
                 var record = ClientRecord(index: arriving.index, type: arriving.trace.type, arrival: arriving.arrival, promptTokens: arriving.trace.promptTokenCount)
                 record.failure = "not sent before the drain limit"
                 return record

@@ -113,3 +113,39 @@ struct MetricTests {
         #expect(filler.text(tokens: 50, key: 7) != filler.text(tokens: 50, key: 8))
     }
 }
+
+struct SLODerivationTests {
+    static func sample(_ index: Int, sent: Double, first: Double, finish: Double, output: Int, calls: Double = 0) -> ClientRecord {
+        var record = ClientRecord(index: index, type: "math", arrival: .zero, promptTokens: 10)
+        record.sentAt = .seconds(sent)
+        record.firstTokenAt = .seconds(first)
+        record.finishedAt = .seconds(finish)
+        record.generatedTokens = output
+        record.callTime = .seconds(calls)
+        return record
+    }
+
+    @Test func theFastestRepetitionOfTheWorstRequestTimesTheMargin() throws {
+        let samples = [
+            // Request 0, three repetitions: TTFT 0.3, 0.1 (fastest), 0.2.
+            Self.sample(0, sent: 0, first: 0.3, finish: 1.4, output: 4), Self.sample(0, sent: 2, first: 2.1, finish: 3.0, output: 4, calls: 0.1),
+            Self.sample(0, sent: 4, first: 4.2, finish: 5.0, output: 4, calls: 0.2),
+            // Request 1: TTFT 0.05 at best, normalized 0.1 at best.
+            Self.sample(1, sent: 6, first: 6.05, finish: 6.5, output: 5), Self.sample(1, sent: 7, first: 7.5, finish: 8.0, output: 5),
+        ]
+        let derivation = SLODerivation(samples: samples, margin: 5)
+        #expect(abs(derivation.worstTTFT - 0.1) < 1e-9)
+        // Request 0: 1.4/4 = 0.35, (1.0 − 0.1)/4 = 0.225, (1.0 − 0.2)/4 = 0.2 → 0.2; request 1: 0.1 → worst 0.2.
+        #expect(abs(derivation.worstNormalizedLatency - 0.2) < 1e-9)
+        let slo = try derivation.slo()
+        #expect(abs(slo.maxTTFT.secondsValue - 0.5) < 1e-9)
+        #expect(abs(slo.maxNormalizedLatency.secondsValue - 1.0) < 1e-9)
+        #expect(derivation.explanation.contains("2 requests of the scaled workload, each sent 2 times"))
+    }
+
+    @Test func anEmptySampleIsAnError() {
+        var failed = Self.sample(0, sent: 0, first: 0.1, finish: 0.2, output: 1)
+        failed.failure = "HTTP 503: busy"
+        #expect(throws: BenchError.self) { try SLODerivation(samples: [failed]).slo() }
+    }
+}
