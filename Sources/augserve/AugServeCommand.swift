@@ -17,6 +17,7 @@ struct AugServeCommand: AsyncParsableCommand {
             BenchAgentsCommand.self,
             BenchStructuredCommand.self,
             BenchCommand.self,
+            ProfileCommand.self,
         ]
     )
 }
