@@ -96,6 +96,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "With --compare: CPU threads of the server.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(help: "With --compare: also simulate every live run on this hardware file (from `augserve profile`) and report the simulator's fidelity.")
+    var fidelity: String?
+
     @Option(help: "GGUF model file for the tokenizer (and the server with --compare).")
     var model: String?
 
@@ -128,6 +131,7 @@ struct BenchCommand: AsyncParsableCommand {
         var kvCacheTokens: Int
         var threads: Int
         var url: String?
+        var fidelity: String?
     }
 
     func validatedSettings() throws -> Settings {
@@ -185,9 +189,11 @@ struct BenchCommand: AsyncParsableCommand {
             }
         }
         if quick && !compare { throw ValidationError("--quick goes with --compare") }
+        if fidelity != nil && !compare { throw ValidationError("--fidelity goes with --compare") }
+        if let fidelity { _ = try HardwareFile.load(fidelity) }
         return Settings(
             plan: plan, target: target, rates: rateValues, concurrency: concurrency, drainLimit: drain, slo: slo, goodput: thresholds,
-            out: out, label: label, policies: policyList.kinds, kvCacheTokens: kvCacheTokens, threads: threads, url: url)
+            out: out, label: label, policies: policyList.kinds, kvCacheTokens: kvCacheTokens, threads: threads, url: url, fidelity: fidelity)
     }
 
     private func runAgainstURL(_ settings: Settings, filler: FillerText) async throws {

@@ -83,7 +83,15 @@ struct BenchComparison {
         let configuration = BenchOutput.configurationLines(settings, slo: slo, extra: extra)
         let comparison = Self.comparison(runs)
         print(comparison)
-        try BenchOutput.write(runs, title: "augserve bench --compare", configuration: configuration, settings: settings, charts: true, sections: "\n## Side by side\n\n" + comparison)
+        var sections = "\n## Side by side\n\n" + comparison
+        if let path = settings.fidelity {
+            progress("simulating every live run on \(path)")
+            let rows = try BenchFidelity.simulate(runs, presetPath: path, settings: settings, workload: workload, slo: slo)
+            let table = BenchFidelity.table(rows, presetPath: path)
+            print(table)
+            sections += "\n## Simulator fidelity\n\n" + table
+        }
+        try BenchOutput.write(runs, title: "augserve bench --compare", configuration: configuration, settings: settings, charts: true, sections: sections)
     }
 
     /// One row per rate: each policy's goodput, attainment, mean and p95 TTFT, mean normalized

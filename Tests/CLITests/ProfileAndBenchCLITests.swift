@@ -47,6 +47,8 @@ import Testing
         (["--url", "http://127.0.0.1:1", "--goodput", "speed:3"], "--goodput"),
         (["--url", "http://127.0.0.1:1", "--slo-ttft", "-1s"], "--slo-ttft"),
         (["--url", "http://127.0.0.1:1", "--quick"], "--quick"),
+        (["--url", "http://127.0.0.1:1", "--fidelity", "x.json"], "--fidelity goes with --compare"),
+        (["--compare", "--fidelity", "/nonexistent/cpu.json"], "/nonexistent/cpu.json"),
         (["--url", "http://127.0.0.1:1", "--duration", "1s"], "cannot reach"),
     ])
     func badBenchOptions(_ arguments: [String], _ mention: String) throws {
