@@ -115,10 +115,7 @@ public struct LoadRun: Sendable {
         var results = [ClientRecord?](repeating: nil, count: arrivals.count)
         await withTaskGroup(of: (Int, ClientRecord).self) { group in
             var inFlight = 0
-            func collect(_ position: Int, _ record: ClientRecord) {
-                results[position] = record
-                counters.finished(record, slo: slo)
-            }
+            func collect(_ position: Int, _ record: ClientRecord) { results[position] = record }
             for (position, arriving) in arrivals.enumerated() {
                 try? await Task.sleep(until: start + arriving.arrival, clock: .continuous)
                 while inFlight >= concurrency, let (done, record) = await group.next() {
@@ -128,7 +125,11 @@ public struct LoadRun: Sendable {
                 guard ContinuousClock.now < deadline else { break }
                 counters.sent()
                 inFlight += 1
-                group.addTask { (position, await Self.withDeadline(deadline) { await player.play(arriving) }) }
+                group.addTask {
+                    let record = await Self.withDeadline(deadline) { await player.play(arriving) }
+                    counters.finished(record, slo: slo)  // counted when it ends, for the progress line
+                    return (position, record)
+                }
             }
             while let (done, record) = await group.next() { collect(done, record) }
         }
