@@ -23,7 +23,8 @@ public struct BenchRun: Sendable {
     public init(records: [ClientRecord], labels: RunLabels, slo: SLOConfig, goodput: VLLMGoodput, endTime: Duration? = nil) {
         self.records = records
         let requestRecords = records.map(\.requestRecord)
-        ttft = SampleStatistics(records.filter { $0.failure == nil }.compactMap { $0.ttft?.secondsValue })
+        // Every request that got a first token, finished or not (as the SPEC §7 summary counts it).
+        ttft = SampleStatistics(records.compactMap { $0.ttft?.secondsValue })
         interTokenLatency = SampleStatistics(records.filter { $0.failure == nil }.flatMap(\.interTokenGaps))
         timePerOutputToken = SampleStatistics(records.filter { $0.failure == nil }.compactMap { $0.timePerOutputToken?.secondsValue })
         endToEnd = SampleStatistics(requestRecords.compactMap { $0.endToEndLatency?.secondsValue })
