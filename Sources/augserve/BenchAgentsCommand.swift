@@ -66,24 +66,17 @@ struct BenchAgentsCommand: AsyncParsableCommand {
             settings.kvCacheTokens = kvCacheTokens
             settings.maxModelLength = min(kvCacheTokens, 4096)
             settings.server.port = 0
-            let stack: ServingStack
-            do { stack = try await ServingStack.build(settings) } catch { throw ValidationError(error.description) }
-            let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-            let group = stack.application.serviceGroup(signals: [.sigint, .sigterm], onRunning: { continuation.yield($0) })
-            let serving = Task { try await group.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), await stack.engine.waitUntilReady() else { throw ValidationError("the server did not start") }
+            let server = try await InProcessServer.start(settings)
             var benchmark = AgentBenchmark()
             benchmark.sessions = sessions
             benchmark.concurrency = concurrency
             benchmark.rounds = rounds
             benchmark.meanThinkTime = think
             benchmark.seed = seed
-            let result = await benchmark.run(base: "http://127.0.0.1:\(port)", model: stack.model.name) {
+            let result = await benchmark.run(base: server.base, model: server.stack.model.name) {
                 FileHandle.standardError.write(Data("bench-agents [\(policy)]: \($0)\n".utf8))
             }
-            await group.triggerGracefulShutdown()
-            _ = try? await serving.value
+            await server.stop()
             report(policy, result)
             for failure in result.failures.prefix(3) { FileHandle.standardError.write(Data("bench-agents [\(policy)]: \(failure)\n".utf8)) }
         }

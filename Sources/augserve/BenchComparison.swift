@@ -32,15 +32,10 @@ struct BenchComparison {
             serve.kvCacheTokens = settings.kvCacheTokens
             serve.maxModelLength = min(2048, settings.kvCacheTokens)
             serve.server.port = 0
-            let stack: ServingStack
-            do { stack = try await ServingStack.build(serve) } catch { throw ValidationError(error.description) }
-            let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-            let group = stack.application.serviceGroup(signals: [.sigint, .sigterm], onRunning: { continuation.yield($0) })
-            let serving = Task { try await group.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), await stack.engine.waitUntilReady() else { throw ValidationError("the \(policy) server did not start") }
+            let server = try await InProcessServer.start(serve)
+            let stack = server.stack
             serverLine = stack.description.replacingOccurrences(of: "policy \(policy.rawValue)", with: "policy per run")
-            let base = "http://127.0.0.1:\(port)"
+            let base = server.base
             progress("\(policy): serving at \(base)")
             if slo == nil {
                 progress("deriving the SLO: \(Self.unloadedSampleSize) requests sent one at a time to the idle server")
@@ -73,8 +68,7 @@ struct BenchComparison {
                 // The next rate starts from an idle server (aborted stragglers and paused sessions gone).
                 _ = await stack.engine.waitUntilIdle(timeout: .seconds(120))
             }
-            await group.triggerGracefulShutdown()
-            _ = try? await serving.value
+            await server.stop()
         }
         guard let slo else { return }
         let wall = (ContinuousClock.now - started).secondsValue

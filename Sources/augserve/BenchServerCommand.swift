@@ -46,28 +46,20 @@ struct BenchServerCommand: AsyncParsableCommand {
         settings.threads = threads
         settings.server.port = 0
         settings.maxRunningRequests = max(256, streams)
-        let stack: ServingStack
-        do { stack = try await ServingStack.build(settings) } catch { throw ValidationError(error.description) }
         let llama: LlamaModel
         do { llama = try LlamaModel(path: settings.modelPath) } catch { throw ValidationError("cannot load the model: \(error)") }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let group = stack.application.serviceGroup(signals: [.sigint, .sigterm], onRunning: { continuation.yield($0) })
-        let serving = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), await stack.engine.waitUntilReady() else {
-            throw ValidationError("the server did not start")
-        }
+        let server = try await InProcessServer.start(settings)
+        let stack = server.stack
         print("cpu: \(CPUDescription.current)")
         print("server: \(stack.description)")
         var benchmark = ServerBenchmark()
         benchmark.streams = streams
         benchmark.decodeTokens = decodeTokens
         benchmark.rounds = rounds
-        let result = try await benchmark.run(stack: stack, port: port, llama: llama, threads: threads) {
+        let result = try await benchmark.run(stack: stack, port: server.port, llama: llama, threads: threads) {
             FileHandle.standardError.write(Data("bench-server: \($0)\n".utf8))
         }
-        await group.triggerGracefulShutdown()
-        _ = try? await serving.value
+        await server.stop()
         report(result)
     }
 

@@ -84,20 +84,13 @@ struct BenchStructuredCommand: AsyncParsableCommand {
     private func decodeSlowdown() async throws {
         var settings = ServeSettings(modelPath: ModelLoading.resolvePath(model))
         settings.server.port = 0
-        let stack: ServingStack
-        do { stack = try await ServingStack.build(settings) } catch { throw ValidationError(error.description) }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let group = stack.application.serviceGroup(signals: [.sigint, .sigterm], onRunning: { continuation.yield($0) })
-        let serving = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), await stack.engine.waitUntilReady() else { throw ValidationError("the server did not start") }
+        let server = try await InProcessServer.start(settings)
         var benchmark = ConstrainedDecodeBenchmark()
         benchmark.rounds = decodeRounds
-        print("\ndecode slowdown over HTTP, server: \(stack.description)")
+        print("\ndecode slowdown over HTTP, server: \(server.stack.description)")
         print("schema: \(ConstrainedDecodeBenchmark.schema)")
-        let rows = try await benchmark.run(port: port) { FileHandle.standardError.write(Data("bench-structured: \($0)\n".utf8)) }
-        await group.triggerGracefulShutdown()
-        _ = try? await serving.value
+        let rows = try await benchmark.run(port: server.port) { FileHandle.standardError.write(Data("bench-structured: \($0)\n".utf8)) }
+        await server.stop()
         print("streams  free tokens/s (per round)      constrained tokens/s (per round)   constrained/free (median)")
         for row in rows {
             let free = row.free.map { String(format: "%.1f", $0) }.joined(separator: ", ")
