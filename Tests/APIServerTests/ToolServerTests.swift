@@ -37,7 +37,7 @@ struct ToolServerTests {
     static func configuration(backend: Int, onError: String = "result") throws -> String {
         let schema = #"{"type":"object","properties":{"city":{"type":"string","maxLength":16}},"required":["city"]}"#
         let tools = ["weather", "fail", "slow", "garbage"].map { path in
-            #"{"type":"http","name":"\#(path)","description":"Weather of a city","url":"http://127.0.0.1:\#(backend)/\#(path)","timeout_s":1,"parameters":\#(schema)}"#
+            #"{"type":"http","name":"\#(path)","description":"Weather of a city","url":"http://127.0.0.1:\#(backend)/\#(path)","timeout_s":\#(path == "slow" ? 1 : 30),"parameters":\#(schema)}"#
         }
         let text = #"{"tools":[{"type":"calculator"},\#(tools.joined(separator: ","))],"max_rounds":3,"on_error":"\#(onError)"}"#
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("augserve-tools-\(UUID().uuidString).json").path
@@ -112,7 +112,7 @@ struct ToolServerTests {
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: mcpServer), "augserve-test-mcp is not built"))
     func mcpToolsRunInsideTheRequest() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("augserve-tools-\(UUID().uuidString).json").path
-        try #"{"tools":[{"type":"mcp","name":"demo","command":["\#(Self.mcpServer)"],"timeout_s":5,"reconnect_delay_s":0.2}]}"#
+        try #"{"tools":[{"type":"mcp","name":"demo","command":["\#(Self.mcpServer)"],"timeout_s":30,"reconnect_delay_s":0.2}]}"#
             .write(toFile: path, atomically: true, encoding: .utf8)
         let server = try await LiveServer.start(LiveServer.settings { $0.toolConfigurationPath = path })
         #expect(server.stack.application.tools.names.contains("add"))

@@ -16,7 +16,7 @@ enum MCPFixture {
     /// launched with `--tag TAG` (the calling test's name; the fixture ignores it) so that
     /// `children(tag:)` sees only this test's processes while other tests run in parallel.
     static func entry(
-        name: String = "files", arguments: [String] = [], timeout: Double = 5, extra: String = "", tag: String = #function
+        name: String = "files", arguments: [String] = [], timeout: Double = 30, extra: String = "", tag: String = #function
     ) -> String {
         let command = ([binary] + arguments + ["--tag", tag]).map { "\"\($0)\"" }.joined(separator: ",")
         return #"{"type":"mcp","name":"\#(name)","command":[\#(command)],"timeout_s":\#(timeout),"reconnect_delay_s":1\#(extra.isEmpty ? "" : "," + extra)}"#

@@ -69,7 +69,7 @@ import Testing
     }
 
     static func entry(port: Int) -> String {
-        #"{"type":"mcp","name":"remote","url":"http://127.0.0.1:\#(port)/mcp","timeout_s":5,"reconnect_delay_s":0.3}"#
+        #"{"type":"mcp","name":"remote","url":"http://127.0.0.1:\#(port)/mcp","timeout_s":30,"reconnect_delay_s":0.3}"#
     }
 
     @Test func callsDownAndBack() async throws {
