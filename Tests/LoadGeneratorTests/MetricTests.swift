@@ -149,3 +149,29 @@ struct SLODerivationTests {
         #expect(throws: BenchError.self) { try SLODerivation(samples: [failed]).slo() }
     }
 }
+
+struct ReportDeterminismTests {
+    @Test func theSameRunGivesTheSameBytes() {
+        let slo = SLOConfig(maxTTFT: .seconds(1), normalizedLatencyFactor: 1, singleIterationTime: .seconds(1))
+        var records: [ClientRecord] = []
+        for index in 0..<40 {
+            var record = MetricTests.record(arrival: Double(index) * 0.1, first: Double(index) * 0.1 + 0.05 * Double(index % 7), finish: Double(index) * 0.1 + 2,
+                                            generated: 3 + index % 5, returned: index % 3, calls: 0.1 * Double(index % 4),
+                                            failure: index % 9 == 0 ? ["HTTP 503: busy", "not finished within the drain limit"][index % 2] : nil,
+                                            type: ["math", "qa", "tts", "image"][index % 4])
+            record.index = index
+            record.interTokenGaps = [0.01 * Double(index % 3 + 1), 0.02]
+            records.append(record)
+        }
+        let labels = RunLabels(policy: "augserve", preset: "live-augserve", workload: "infercept", rate: 2, seed: 1, window: .seconds(20))
+        let goodput = VLLMGoodput(ttft: .milliseconds(500))
+        let first = BenchRun(records: records, labels: labels, slo: slo, goodput: goodput)
+        let shuffled = BenchRun(records: records.reversed(), labels: labels, slo: slo, goodput: goodput)
+        let a = BenchReport.markdown(title: "t", configuration: ["seed 1"], runs: [first])
+        let b = BenchReport.markdown(title: "t", configuration: ["seed 1"], runs: [shuffled])
+        #expect(a == b)
+        #expect(ReportFormat.csv([first.summary]) == ReportFormat.csv([shuffled.summary]))
+        #expect(a.contains("| augserve | 2 | TTFT (s) |"))
+        #expect(a.contains("HTTP 503: busy") && a.contains("not finished within the drain limit"))
+    }
+}
