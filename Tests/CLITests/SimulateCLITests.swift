@@ -75,4 +75,14 @@ import Testing
             #expect(output.stdout.contains(option))
         }
     }
+
+    /// `--list-presets` shows each preset's own swap budget in tokens per iteration.
+    @Test func listPresetsShowsEachPresetsSwapBudget() throws {
+        let output = try CLIRunner.run(["simulate", "--list-presets"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("swap budget (tokens/iteration)"))
+        let row = { (name: String) in output.stdout.split(separator: "\n").first { $0.hasPrefix("| \(name) |") }.map(String.init) ?? "" }
+        #expect(row("gptj-6b-a100").hasSuffix("| 605 (published, b = 109.0) |"), "\(row("gptj-6b-a100"))")
+        #expect(row("gptj-6b-rtx4090").contains("| 149"), "\(row("gptj-6b-rtx4090"))")
+    }
 }
