@@ -202,6 +202,7 @@ public struct ComparisonReport {
             text += "| \(Format.number(rate)) | " + cells.joined(separator: " | ") + " |\n"
         }
         text += "\n"
+        guard searchedPolicies.isEmpty else { return text }
         for baseline in present {
             let mean = geometricMeanRatioSpread(over: baseline).map { $0.text(suffix: "×") } ?? "n/a"
             let ttft = ttftReductionSpread(over: baseline).map { Format.number($0.median * 100, decimals: 1) + "%" } ?? "n/a"

@@ -12,7 +12,7 @@ struct SimulationRequest {
     /// baselines' knee, a window short enough to finish in well under a minute.
     static let defaultPreset = "gptj-6b-rtx4090"
     static let defaultRates = "1,1.5,2"
-    static let defaultDuration = "10m"
+    static let defaultDuration = "30m"
     /// `--compare`'s seeds unless `--seeds` says otherwise.
     static let defaultComparisonSeedCount = 5
     static let maxSeedCount = 100
