@@ -77,20 +77,29 @@ public struct SwapBudget: Sendable, Equatable, Codable {
         let iteration = cost.computeSeconds(batchTokenCount: chunkTokenCount, decodeContextTokenCount: 0)
         let total = iteration * cost.swapBytesPerSecond / Double(cost.kvBytesPerToken)
         let b = (total - Double(chunkTokenCount) * (1 + 2 * a)) / 2
-        return SwapBudget(a: a, b: max(0, b))
+        // Clamped into the validated range: a link too slow for one chunk gives 0, an absurdly fast
+        // one the bound (far above any KV cache), and a non-finite time the bound too.
+        guard b.isFinite else { return SwapBudget(a: a, b: b.isNaN ? 0 : (b > 0 ? Self.maxB : 0)) }
+        return SwapBudget(a: a, b: min(max(0, b), Self.maxB))
     }
+
+    /// Swap-in plus swap-out tokens of one iteration, `(1+2a)·m + 2b` (free memory shifts only the split).
+    public func totalTokenCount(chunkTokenCount m: Int) -> Int { Int((1 + 2 * a) * Double(m) + 2 * b) }
 
     /// (swap-in, swap-out) budgets in tokens for this iteration.
     public func split(chunkTokenCount m: Int, freeTokenCount: Int) -> (swapIn: Int, swapOut: Int) {
-        let total = Int((1 + 2 * a) * Double(m) + 2 * b)
+        let total = totalTokenCount(chunkTokenCount: m)
         let swapIn = min(total, max(0, Int(a * Double(m) + b + Double(freeTokenCount) / 2)))
         return (swapIn, total - swapIn)
     }
 
+    /// The largest `b` (tokens), far above any KV cache.
+    public static let maxB = 1e12
+
     public func validate() throws(ConfigurationError) {
         // Upper bounds keep the split's token counts (converted to `Int`) far from overflow.
         try ConfigurationError.require(a >= 0 && a <= 1000, "swapBudget.a", a, "must be in 0...1000")
-        try ConfigurationError.require(b >= 0 && b <= 1e12, "swapBudget.b", b, "must be in 0...1e12")
+        try ConfigurationError.require(b >= 0 && b <= Self.maxB, "swapBudget.b", b, "must be in 0...1e12")
     }
 }
 

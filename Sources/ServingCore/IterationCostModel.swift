@@ -49,6 +49,20 @@ public struct IterationCostModel: Sendable, Equatable, Codable {
         Double(tokenCount) * Double(kvBytesPerToken) / swapBytesPerSecond
     }
 
+    /// Seconds of an iteration that computes for `computeSeconds` and moves `swapTokenCount` tokens
+    /// between device and host. Swaps are copies on their own stream, overlapped with compute (as
+    /// InferCept's engine issues them, layer by layer, on a dedicated CUDA stream), so the step
+    /// lasts the longer of the two. The simulated executor runs plans with this rule and the
+    /// policies' swap waste is computed from it: one swap-cost model for decisions and execution.
+    public func stepSeconds(computeSeconds: Double, swapTokenCount: Int) -> Double {
+        max(computeSeconds, swapSeconds(tokenCount: swapTokenCount))
+    }
+
+    /// How long an iteration's swaps hold the batch beyond its compute (0 while they hide behind it).
+    public func swapStallSeconds(computeSeconds: Double, swapTokenCount: Int) -> Double {
+        stepSeconds(computeSeconds: computeSeconds, swapTokenCount: swapTokenCount) - computeSeconds
+    }
+
     /// The single-iteration time of SPEC §7: one short request's decode step.
     public var singleIterationTime: Duration {
         .seconds(computeSeconds(batchTokenCount: 1, decodeContextTokenCount: 64))

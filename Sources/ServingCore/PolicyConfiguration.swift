@@ -110,6 +110,13 @@ public struct AugServeParameters: Sendable, Equatable {
     public var reservesDecodeHeadroom = false
     /// Keep discarded contexts in the prefix cache (LRU) so a resume re-uses what was not evicted.
     public var usesPrefixCache = true
+    /// Admission goes on past a request that does not fit (off: it stops there, as vLLM's and
+    /// InferCept's FCFS admission does).
+    public var skipsUnfitRequests = true
+    /// Per-class fairness floor (our option, off by default): while a request class's recent SLO
+    /// attainment (a moving average over its finished requests) is below this, its waiting
+    /// requests go ahead of the rest of their triage tier. nil: off.
+    public var classAttainmentFloor: Double?
     /// The TTFT objective triage and aging use (SPEC §7: 1 s).
     public var ttftObjective: Duration = .seconds(1)
     /// The normalized-latency objective; nil means 10 × the cost model's single-iteration time.
@@ -130,6 +137,9 @@ public struct AugServeParameters: Sendable, Equatable {
             maxBudgetObjectiveFraction, "must be in (0, 4]")
         try ConfigurationError.require(decodeLookahead >= 0, "augserve.decodeLookahead", decodeLookahead, "must be ≥ 0")
         try ConfigurationError.require(ttftObjective > .zero, "augserve.ttftObjective", ttftObjective, "must be > 0")
+        if let floor = classAttainmentFloor {
+            try ConfigurationError.require(floor > 0 && floor <= 1, "augserve.classAttainmentFloor", floor, "must be in (0, 1]")
+        }
         if let objective = normalizedLatencyObjective {
             try ConfigurationError.require(objective > .zero, "augserve.normalizedLatencyObjective", objective, "must be > 0")
         }

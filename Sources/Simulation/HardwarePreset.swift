@@ -18,14 +18,24 @@ public struct HardwarePreset: Sendable, Equatable, Codable {
     /// Tensor-parallel degree: weights and KV are split over this many accelerators.
     public var tensorParallelism: Int
     public var fit: ProfiledFit?
+    /// A published swap budget (InferCept's GPT-J-6B / A100 constants); nil derives one from this
+    /// hardware's own link bandwidth and iteration time (`SwapBudget.derived`).
+    public var publishedSwapBudget: SwapBudget?
 
-    public init(name: String, model: ModelFacts, accelerator: AcceleratorFacts, tensorParallelism: Int = 1, fit: ProfiledFit? = nil) {
+    public init(
+        name: String, model: ModelFacts, accelerator: AcceleratorFacts, tensorParallelism: Int = 1, fit: ProfiledFit? = nil,
+        publishedSwapBudget: SwapBudget? = nil
+    ) {
         self.name = name
         self.model = model
         self.accelerator = accelerator
         self.tensorParallelism = tensorParallelism
         self.fit = fit
+        self.publishedSwapBudget = publishedSwapBudget
     }
+
+    /// InferCept's chunk limit `m`, the iteration the swap budget is sized to (384 tokens).
+    public static let swapBudgetChunkTokenCount = 384
 
     public func validate() throws(ConfigurationError) {
         try model.validate()
@@ -42,6 +52,7 @@ public struct HardwarePreset: Sendable, Equatable, Codable {
         try ConfigurationError.require(
             fit != nil || hardware.cost.fixed > .zero, "accelerator.memoryBandwidth", accelerator.memoryBandwidth,
             "too small for the model's weights: the iteration time is out of range")
+        try hardware.swapBudget.validate()
     }
 
     /// `value` as an `Int`, saturating (NaN and negatives give 0): derived counts never trap.
@@ -55,7 +66,8 @@ public struct HardwarePreset: Sendable, Equatable, Codable {
     /// `a = 2 · parameters / (TP · 0.8 · FLOP/s)`, `k = KV bytes per token / (0.8 · bandwidth)`,
     /// KV capacity `(0.9 · memory − weight bytes − 1.5 GB) / KV bytes per token`; a profiled fit
     /// overrides `c` and `a`. Swap time is bytes over the host link (each accelerator swaps its
-    /// own share over its own link).
+    /// own share over its own link). The swap budget is what the link moves during one iteration
+    /// of InferCept's 384-token chunk, unless a published budget is given.
     public func derive() -> SimulatedHardware {
         let tp = Double(tensorParallelism)
         let weightBytesPerDevice = model.weightBytes / tp
@@ -73,7 +85,8 @@ public struct HardwarePreset: Sendable, Equatable, Codable {
             presetName: name, cost: cost,
             kvCapacityTokenCount: Self.saturatingCount(kvBytes / Double(kvBytesPerDevice)),
             hostSwapTokenCount: Self.saturatingCount(accelerator.hostSwapBytes / Double(max(1, model.kvBytesPerToken))),
-            kvBytesPerToken: model.kvBytesPerToken)
+            kvBytesPerToken: model.kvBytesPerToken,
+            swapBudget: publishedSwapBudget ?? SwapBudget.derived(from: cost, chunkTokenCount: Self.swapBudgetChunkTokenCount))
     }
 }
 
@@ -85,14 +98,23 @@ public struct SimulatedHardware: Sendable, Equatable, Codable {
     public var hostSwapTokenCount: Int
     /// KV bytes per token of the whole model (all devices), for reporting swapped bytes.
     public var kvBytesPerToken: Int
+    /// The per-iteration swap budget of this hardware, used by every policy that swaps.
+    public var swapBudget: SwapBudget
 
-    public init(presetName: String, cost: IterationCostModel, kvCapacityTokenCount: Int, hostSwapTokenCount: Int, kvBytesPerToken: Int) {
+    public init(
+        presetName: String, cost: IterationCostModel, kvCapacityTokenCount: Int, hostSwapTokenCount: Int, kvBytesPerToken: Int,
+        swapBudget: SwapBudget = SwapBudget()
+    ) {
         self.presetName = presetName
         self.cost = cost
         self.kvCapacityTokenCount = kvCapacityTokenCount
         self.hostSwapTokenCount = hostSwapTokenCount
         self.kvBytesPerToken = kvBytesPerToken
+        self.swapBudget = swapBudget
     }
+
+    /// Swap tokens (in + out) per iteration at InferCept's 384-token chunk.
+    public var swapTokensPerIteration: Int { swapBudget.totalTokenCount(chunkTokenCount: HardwarePreset.swapBudgetChunkTokenCount) }
 
     public func cacheConfiguration(blockSize: Int, prefixCaching: Bool) -> CacheConfiguration {
         CacheConfiguration(
@@ -106,7 +128,8 @@ extension HardwarePreset {
     public static let all: [HardwarePreset] = [
         HardwarePreset(
             name: "gptj-6b-a100", model: .gptJ6B, accelerator: .a100_80GB,
-            fit: ProfiledFit(fixed: .milliseconds(10), perToken: .microseconds(46.3))),
+            fit: ProfiledFit(fixed: .milliseconds(10), perToken: .microseconds(46.3)),
+            publishedSwapBudget: SwapBudget(a: 0.00462, b: 109)),
         HardwarePreset(name: "gptj-6b-rtx4090", model: .gptJ6B, accelerator: .rtx4090),
         HardwarePreset(name: "vicuna-13b-2xa100-40gb", model: .vicuna13B, accelerator: .a100_40GB, tensorParallelism: 2),
         HardwarePreset(

@@ -1,9 +1,10 @@
 import ServingCore
 
 /// Executes plans on the cost model: the step takes
-/// `max(c + a·tokens + k·decode context, swap bytes / link bandwidth)` — swaps run on their own
-/// copy engine, overlapped with compute (InferCept sizes its swap budget so they fit) — and
-/// samples synthetic tokens that depend only on the request and position.
+/// `max(c + a·tokens + k·decode context, swap bytes / link bandwidth)`
+/// (`IterationCostModel.stepSeconds`: swaps run on their own copy stream, overlapped with compute,
+/// and each preset's swap budget is sized so that they fit) — and samples synthetic tokens that
+/// depend only on the request and position.
 public struct SimulatedExecutor: ModelExecutor {
     public let cost: IterationCostModel
     public let deviceBlockCount: Int
@@ -26,8 +27,8 @@ public struct SimulatedExecutor: ModelExecutor {
         }
         let shape = plan.shape(blockSize: blockSize)
         let compute = cost.computeSeconds(batchTokenCount: shape.tokenCount, decodeContextTokenCount: shape.decodeContextTokenCount)
-        let swap = cost.swapSeconds(tokenCount: shape.swapTokenCount)
-        return StepOutput(sampledTokens: sampled, duration: .seconds(max(compute, swap)))
+        return StepOutput(
+            sampledTokens: sampled, duration: .seconds(cost.stepSeconds(computeSeconds: compute, swapTokenCount: shape.swapTokenCount)))
     }
 
     func syntheticToken(_ id: RequestID, _ position: Int) -> TokenID {

@@ -16,6 +16,8 @@ public struct SimulationResult: Sendable {
     public var endTime: Duration
     /// The arrival process, as a label.
     public var arrivals = ""
+    /// Arrived and good requests per request class.
+    public var classTallies: [ClassTally] = []
 }
 
 /// The discrete-event driver: arrivals and call returns on a virtual clock, the real scheduling
@@ -159,7 +161,7 @@ public struct SimulationRun {
         let summary = RunSummary(records: records, labels: labels, slo: settings.slo, endTime: now, extras: extras)
         return SimulationResult(
             summary: summary, records: records, kvUtilization: kvSamples.series(), tokenBudget: budgetSamples.series(),
-            stepCount: stepCount, endTime: now)
+            stepCount: stepCount, endTime: now, classTallies: ClassTally.tallies(records, slo: settings.slo))
     }
 }
 

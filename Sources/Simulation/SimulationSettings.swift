@@ -37,6 +37,8 @@ public struct SimulationSettings: Sendable {
 
     public func engineConfiguration() -> EngineConfiguration {
         var policy = self.policy
+        // Every swapping policy uses this hardware's budget (InferCept's fit where it was published).
+        policy.swapBudget = hardware.swapBudget
         policy.augserve.ttftObjective = slo.maxTTFT
         policy.augserve.normalizedLatencyObjective = slo.maxNormalizedLatency
         return EngineConfiguration(

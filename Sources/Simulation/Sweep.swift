@@ -100,6 +100,8 @@ extension PolicyConfiguration {
         if !augserve.usesTriage && augserve.usesStageTwo { label += "-no-triage" }
         if !augserve.usesDynamicBudget { label += "-static-budget" }
         if !augserve.usesPrefixCache { label += "-no-prefix-cache" }
+        if !augserve.skipsUnfitRequests { label += "-no-skip-admission" }
+        if let floor = augserve.classAttainmentFloor { label += "-floor-\(Format.number(floor))" }
         if augserve.predictor == .oracle { label += "-oracle" }
         return label
     }
@@ -112,6 +114,7 @@ extension PolicyConfiguration {
         var noTriage = base; noTriage.usesTriage = false; variants.append(noTriage)
         var staticBudget = base; staticBudget.usesDynamicBudget = false; variants.append(staticBudget)
         var noCache = base; noCache.usesPrefixCache = false; variants.append(noCache)
+        var noSkip = base; noSkip.skipsUnfitRequests = false; variants.append(noSkip)
         var oracle = base; oracle.predictor = .oracle; variants.append(oracle)
         return variants.map { PolicyConfiguration(kind: .augserve, augserve: $0) }
     }

@@ -56,6 +56,8 @@ public enum SweepReport {
                 ("kv_capacity_tokens", .integer(Int64(hardware.kvCapacityTokenCount))),
                 ("host_swap_tokens", .integer(Int64(hardware.hostSwapTokenCount))),
                 ("single_iteration_s", .number(cost.singleIterationTime.seconds)),
+                ("swap_budget_tokens_per_iteration", .integer(Int64(hardware.swapTokensPerIteration))),
+                ("swap_budget_a", .number(hardware.swapBudget.a)), ("swap_budget_b", .number(hardware.swapBudget.b)),
             ])),
             ("block_size", .integer(Int64(plan.settings.blockSize))),
             ("max_running_requests", .integer(Int64(plan.settings.maxRunningRequestCount))),

@@ -51,6 +51,12 @@ struct AugServeOptions: ParsableArguments {
     @Flag(help: "Ablation: no prefix cache (discarded contexts are recomputed even if their blocks were never reused).")
     var noPrefixCache = false
 
+    @Flag(help: "Ablation: admission stops at the first request that does not fit (FCFS-style) instead of skipping past it.")
+    var noSkipAdmission = false
+
+    @Option(help: "Per-class fairness floor in (0, 1]: a request class whose recent SLO attainment is below it is served ahead of its tier (default: off).")
+    var classFloor: Double?
+
     func parameters() throws -> AugServeParameters {
         var parameters = AugServeParameters()
         guard let kind = PredictorKind(rawValue: predictor) else {
@@ -78,6 +84,11 @@ struct AugServeOptions: ParsableArguments {
         parameters.maxBudgetObjectiveFraction = maxBudgetFraction
         parameters.reservesDecodeHeadroom = headroom
         parameters.usesPrefixCache = !noPrefixCache
+        parameters.skipsUnfitRequests = !noSkipAdmission
+        if let classFloor, !(classFloor > 0 && classFloor <= 1) {
+            throw ValidationError("invalid --class-floor \(classFloor): must be in (0, 1]")
+        }
+        parameters.classAttainmentFloor = classFloor
         do { try parameters.validate() } catch { throw ValidationError("\(error)") }
         return parameters
     }

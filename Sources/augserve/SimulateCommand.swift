@@ -12,12 +12,16 @@ struct SimulateCommand: AsyncParsableCommand {
         discussion: """
             Replays a workload (by default the InferCept six-augmentation mixture shipped with AugServe) \
             under one or more policies and arrival rates, and prints a comparison table with each \
-            policy's sustainable rate. A 30-minute window takes seconds. The same seed gives \
-            byte-identical JSON and CSV reports.
+            policy's sustainable rate (the highest rate at ≥ 90% SLO attainment, found by bisection \
+            to 0.05 req/s when several rates are given) and AugServe's ratios against the baselines. \
+            With no options it compares all four policies on the memory-tight RTX 4090 preset at \
+            rates around the baselines' knee. The same seed gives byte-identical JSON and CSV reports.
 
             Examples:
+              augserve simulate
               augserve simulate --policy infercept --preset gptj-6b-a100 --rate 2.0 --duration 30m --seed 1
               augserve simulate --policies vllm,vllm-apc,infercept --rates 1:4:0.5 --csv out.csv --json out.json
+              augserve simulate --compare --ablations --seeds 5 --preset gptj-6b-rtx4090 --rates 0.5:3:0.5
             """)
 
     @Option(help: "One policy: vllm, vllm-apc, infercept or augserve.")
@@ -29,11 +33,11 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "One arrival rate in requests per second.")
     var rate: Double?
 
-    @Option(help: "Comma-separated rates for a sweep; 'a:b:step' expands to a range, e.g. 1:4:0.5 (default: 2).")
+    @Option(help: "Comma-separated rates for a sweep; 'a:b:step' expands to a range, e.g. 1:4:0.5 (default: \(SimulationRequest.defaultRates), around the baselines' knee on the default preset).")
     var rates: String?
 
     @Option(help: "Hardware preset (see --list-presets).")
-    var preset: String = "gptj-6b-a100"
+    var preset: String = SimulationRequest.defaultPreset
 
     @Option(help: "A JSON file of model and accelerator facts for any other hardware (overrides --preset).")
     var hardware: String?
@@ -42,13 +46,19 @@ struct SimulateCommand: AsyncParsableCommand {
     var listPresets = false
 
     @Option(help: "Arrival window, e.g. 30m, 90s, 1h.")
-    var duration: String = "30m"
+    var duration: String = SimulationRequest.defaultDuration
 
     @Option(help: "Longest drain after the window before unfinished requests count as missed (default: the window).")
     var maxDrain: String?
 
     @Option(help: "Seed for arrivals and request draws.")
     var seed: UInt64 = 1
+
+    @Option(help: "Seeds to repeat the sweep with (seed, seed+1, …); headline figures are their medians with ranges (default: 5 with --compare, else 1).")
+    var seeds: Int?
+
+    @Flag(help: "Skip the bisection for each policy's sustainable rate (only the rate grid's).")
+    var noSearch = false
 
     @Option(help: "Arrival process: poisson, or gamma (bursty; see --cv).")
     var arrivals: String = "poisson"
@@ -119,18 +129,24 @@ struct SimulateCommand: AsyncParsableCommand {
             return
         }
         let request = try SimulationRequest(self)
+        let parallelism = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        let progress = quiet ? nil : Self.progressPrinter(started: ContinuousClock.now)
+        let seedRuns = try SeededComparison.run(request.seededPlan, parallelism: parallelism, progress: progress)
         if compare {
-            try runComparison(request)
+            try runComparison(request, seedRuns: seedRuns, parallelism: parallelism, progress: progress)
             return
         }
-        let results = try Sweep.run(
-            request.plan, parallelism: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
-            progress: quiet ? nil : Self.progressPrinter(started: ContinuousClock.now))
+        let results = seedRuns.first?.runs ?? []
         let summaries = results.map(\.summary)
         let table = ReportFormat.markdownTable(summaries)
         print(request.headline)
         print(table)
-        for line in SweepReport.capacityLines(summaries) { print(line) }
+        let report = ComparisonReport(title: request.headline, seedRuns: seedRuns)
+        if request.searchesSustainableRates {
+            print(report.headlineMarkdown(), terminator: "")
+        } else {
+            for line in SweepReport.capacityLines(summaries) { print(line) }
+        }
         try write(table, to: markdown)
         try write(ReportFormat.csv(summaries), to: csv)
         if records != nil {
@@ -147,14 +163,13 @@ struct SimulateCommand: AsyncParsableCommand {
         try write(ReportFormat.json(configuration: SweepReport.configuration(request.plan, preset: request.preset), runs: summaries, series: series), to: json)
     }
 
-    private func runComparison(_ request: SimulationRequest) throws {
-        let parallelism = jobs ?? ProcessInfo.processInfo.activeProcessorCount
-        let progress = quiet ? nil : Self.progressPrinter(started: ContinuousClock.now)
-        let results = try Sweep.run(request.plan, parallelism: parallelism, progress: progress)
+    private func runComparison(
+        _ request: SimulationRequest, seedRuns: [SeedRuns], parallelism: Int, progress: (@Sendable (String) -> Void)?
+    ) throws {
         var bursty = request.plan
         bursty.arrivalProcesses = request.burstyProcesses
         let burstyResults = try Sweep.run(bursty, parallelism: parallelism, progress: progress)
-        var report = ComparisonReport(title: request.headline, runs: results, burstyRuns: burstyResults)
+        var report = ComparisonReport(title: request.headline, seedRuns: seedRuns, burstyRuns: burstyResults)
         report.budgetRate = request.burstyRate
         let directory = reportDir ?? "reports/\(request.plan.settings.hardware.presetName)"
         do {
@@ -165,7 +180,7 @@ struct SimulateCommand: AsyncParsableCommand {
         let markdown = report.markdown()
         try write(markdown, to: "\(directory)/report.md")
         for chart in report.charts() { try write(chart.svg, to: "\(directory)/\(chart.fileName)") }
-        let all = (results + burstyResults).map(\.summary)
+        let all = (seedRuns.flatMap(\.runs) + burstyResults).map(\.summary)
         try write(ReportFormat.csv(all), to: csv ?? "\(directory)/runs.csv")
         try write(ReportFormat.json(configuration: SweepReport.configuration(request.plan, preset: request.preset), runs: all), to: json ?? "\(directory)/runs.json")
         print(markdown)

@@ -8,7 +8,19 @@ import Workloads
 /// The `simulate` options, validated and resolved into a sweep plan. Every bad value becomes a
 /// one-line error naming the option and the value.
 struct SimulationRequest {
+    /// What `augserve simulate` runs with no options: the memory-tight preset, rates around the
+    /// baselines' knee, a window short enough to finish in well under a minute.
+    static let defaultPreset = "gptj-6b-rtx4090"
+    static let defaultRates = "1,1.5,2"
+    static let defaultDuration = "30m"
+    /// `--compare`'s seeds unless `--seeds` says otherwise.
+    static let defaultComparisonSeedCount = 5
+    static let maxSeedCount = 100
+
     let plan: SweepPlan
+    /// The sweep at every seed, with the sustainable-rate searches.
+    let seededPlan: SeededComparisonPlan
+    let searchesSustainableRates: Bool
     let preset: HardwarePreset?
     let headline: String
     /// `--compare`'s bursty runs (Gamma arrivals at one rate).
@@ -59,9 +71,26 @@ struct SimulationRequest {
         plan = SweepPlan(
             policies: configurations, arrivalProcesses: processes, workload: workload,
             workloadName: workload.name, settings: settings, seed: options.seed)
+        let seeds = try Self.seeds(options)
+        searchesSustainableRates = !options.noSearch && (options.compare || rates.count > 1)
+        var seeded = SeededComparisonPlan(sweep: plan, seeds: seeds, searchedPolicies: searchesSustainableRates ? nil : [])
+        seeded.keepsRecords = options.records != nil
+        seededPlan = seeded
         self.preset = preset
         headline = "\(workload.name) (\(workload.requests.count) requests) on \(hardware.presetName): "
             + "\(hardware.kvCapacityTokenCount) KV tokens, window \(options.duration), seed \(options.seed); SLO \(settings.slo)"
+    }
+
+    /// `--seed`, `--seed`+1, … (`--seeds` of them), without wrapping past the largest seed.
+    static func seeds(_ options: SimulateCommand) throws -> [UInt64] {
+        let count = options.seeds ?? (options.compare ? defaultComparisonSeedCount : 1)
+        guard (1...maxSeedCount).contains(count) else {
+            throw ValidationError("invalid --seeds \(count): must be in 1...\(maxSeedCount)")
+        }
+        guard options.seed <= UInt64.max - UInt64(count - 1) else {
+            throw ValidationError("invalid --seeds \(count): --seed \(options.seed) + \(count - 1) is past the largest seed")
+        }
+        return (0..<UInt64(count)).map { options.seed + $0 }
     }
 
     static func policies(_ options: SimulateCommand) throws -> [PolicyKind] {
@@ -100,7 +129,7 @@ struct SimulationRequest {
                 throw ValidationError("invalid --rates '\(text)': \(error.reason)")
             }
         } else {
-            rates = [2]
+            rates = try RateList.parse(defaultRates)
         }
         for rate in rates where !(rate > 0 && rate.isFinite) {
             throw ValidationError("invalid rate \(Format.number(rate)): must be a positive number of requests per second")

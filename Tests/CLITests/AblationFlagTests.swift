@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test("each flag switches exactly its component", arguments: [
-        "--no-stage1", "--no-stage2", "--no-triage", "--static-budget", "--no-prefix-cache", "--headroom",
+        "--no-stage1", "--no-stage2", "--no-triage", "--static-budget", "--no-prefix-cache", "--no-skip-admission", "--headroom",
     ])
     func flagMapsToItsParameter(flag: String) throws {
         let parsed = try Self.parameters([flag])
@@ -30,6 +30,7 @@ import Testing
         case "--no-triage": expected.usesTriage = false
         case "--static-budget": expected.usesDynamicBudget = false
         case "--no-prefix-cache": expected.usesPrefixCache = false
+        case "--no-skip-admission": expected.skipsUnfitRequests = false
         case "--headroom": expected.reservesDecodeHeadroom = true
         default: Issue.record("unknown flag \(flag)")
         }

@@ -38,6 +38,11 @@ import Testing
         try expectOneLineError(["--policies", "vllm,nope"], mentions: ["unknown policy 'nope'"])
         try expectOneLineError(["--rate=-1"], mentions: ["invalid rate -1"])
         try expectOneLineError(["--rates", "1,0"], mentions: ["invalid rate 0"])
+        try expectOneLineError(["--seeds", "0"], mentions: ["invalid --seeds 0"])
+        try expectOneLineError(["--seeds", "101"], mentions: ["invalid --seeds 101"])
+        try expectOneLineError(["--seed", "18446744073709551615", "--seeds", "2"], mentions: ["invalid --seeds 2", "past the largest seed"])
+        try expectOneLineError(["--class-floor", "1.5"], mentions: ["invalid --class-floor 1.5"])
+        try expectOneLineError(["--class-floor", "0"], mentions: ["invalid --class-floor 0"])
         try expectOneLineError(["--rates", "fast"], mentions: ["--rates", "fast"])
         try expectOneLineError(["--duration", "0"], mentions: ["--duration", "'0'"])
         try expectOneLineError(["--duration", "soon"], mentions: ["--duration", "soon"])
@@ -74,5 +79,15 @@ import Testing
         for option in ["--policy", "--policies", "--rate", "--rates", "--preset", "--duration", "--seed", "--csv", "--json"] {
             #expect(output.stdout.contains(option))
         }
+    }
+
+    /// `--list-presets` shows each preset's own swap budget in tokens per iteration.
+    @Test func listPresetsShowsEachPresetsSwapBudget() throws {
+        let output = try CLIRunner.run(["simulate", "--list-presets"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("swap budget (tokens/iteration)"))
+        let row = { (name: String) in output.stdout.split(separator: "\n").first { $0.hasPrefix("| \(name) |") }.map(String.init) ?? "" }
+        #expect(row("gptj-6b-a100").hasSuffix("| 605 (published, b = 109.0) |"), "\(row("gptj-6b-a100"))")
+        #expect(row("gptj-6b-rtx4090").contains("| 149"), "\(row("gptj-6b-rtx4090"))")
     }
 }

@@ -30,6 +30,26 @@ import Testing
         }
     }
 
+    /// `--no-skip-admission`: admission stops at the first waiting request that does not fit, as
+    /// the FCFS baselines' does; by default it goes on to one that does. The 100-token prompt with
+    /// one decode is valued far below the 8-token prompt with 100 decodes, so it is offered first,
+    /// but it needs 25 blocks with about 19 free.
+    @Test(arguments: [true, false])
+    func skipAdmissionGoesPastARequestThatDoesNotFit(skips: Bool) throws {
+        let parameters = AugServeMechanismTests.parameters { $0.skipsUnfitRequests = skips }
+        let harness = try CoreHarness(
+            policy: .augserve, deviceBlocks: 40, blockSize: 4, budget: 2048, maxRunning: 8, maxContext: 128,
+            cost: AugServeMechanismTests.cost, augserve: parameters)
+        try harness.submit(prompt: 80, segments: [.init(decodeTokenCount: 40)], seed: 1)
+        try harness.step()
+        let big = try harness.submit(prompt: 100, segments: [.init(decodeTokenCount: 1)], seed: 2)
+        let small = try harness.submit(prompt: 8, segments: [.init(decodeTokenCount: 100)], seed: 3)
+        #expect(harness.core.blockPool.freeCount < 25)
+        try harness.step()
+        #expect(harness.core.state(of: big) == .waiting)
+        #expect(harness.core.state(of: small) == (skips ? .running : .waiting))
+    }
+
     /// `--headroom`: admission leaves `R = running × lookahead` tokens free for the running
     /// decodes to grow into. A request that fits in the free memory only without that reserve is
     /// admitted without `--headroom` and kept waiting with it.
@@ -61,8 +81,9 @@ import Testing
     func noStageTwoKeepsTheStageOneValue(stageTwo: Bool) throws {
         var parameters = AugServeParameters()
         parameters.usesStageTwo = stageTwo
+        // No host swap space: both calls are held by discarding (swapping would be cheaper).
         let harness = try CoreHarness(
-            policy: .augserve, deviceBlocks: 400, blockSize: 16, budget: 4096, maxRunning: 8, maxContext: 2048,
+            policy: .augserve, deviceBlocks: 400, hostBlocks: 0, blockSize: 16, budget: 4096, maxRunning: 8, maxContext: 2048,
             cost: AugServeValueTests.cost, augserve: parameters)
         harness.autoReturnCalls = false
         let segments: [ScriptedSegment] = [.init(decodeTokenCount: 5, call: CoreHarness.call(5, returns: 10)), .init(decodeTokenCount: 50)]

@@ -164,21 +164,22 @@ import Testing
     // MARK: Context modes
 
     /// SPEC §3's min-waste over preserve (`T·C`), discard (chunked recompute) and swap
-    /// (`2·T_swap·(C + R_m)`), on hand-computed wastes: C = 1000, one pending running token, R_m = 200.
+    /// (`2·T_swap·C`: copies overlap compute within the budget), on hand-computed wastes: C = 1000,
+    /// one pending running token, R_m = 200.
     @Test func cheapestModeIsTheMinimumWaste() {
         var fast = Self.cost
         fast.swapBytesPerSecond = 100e9
         let estimator = CostEstimator(cost: fast, chunkTokenCount: 384)
         let load = RunningLoad(pendingTokens: 1, contextTokens: 200)
         let discard = 46.2886  // ContextModeTests.discardWasteMatchesHandComputation
-        let swapFast = 2 * (1000 * 458_752 / 100e9) * 1200  // 11.01
+        let swapFast = 2 * (1000 * 458_752 / 100e9) * 1000  // 9.18
         let short = estimator.cheapestMode(context: 1000, duration: .milliseconds(5), load: load, swapAllowed: true)
         #expect(short.mode == .preserve && abs(short.waste - 5) < 1e-9)
         let long = estimator.cheapestMode(context: 1000, duration: .seconds(1), load: load, swapAllowed: true)
         #expect(long.mode == .swap && abs(long.waste - swapFast) < 1e-9)
         let noHost = estimator.cheapestMode(context: 1000, duration: .seconds(1), load: load, swapAllowed: false)
         #expect(noHost.mode == .discard && abs(noHost.waste - discard) < 1e-6)
-        let slowLink = CostEstimator(cost: Self.cost, chunkTokenCount: 384)  // 10 GB/s: swap wastes 110
+        let slowLink = CostEstimator(cost: Self.cost, chunkTokenCount: 384)  // 10 GB/s: swap wastes 91.8
         #expect(slowLink.cheapestMode(context: 1000, duration: .seconds(1), load: load, swapAllowed: true).mode == .discard)
     }
 

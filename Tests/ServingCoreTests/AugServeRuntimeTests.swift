@@ -6,8 +6,9 @@ import Testing
     /// Two requests predicted alike; one call returns 300 tokens instead of the 10 seen so far. Once
     /// the calls return (context discarded), the refined remaining cost of the long return is higher.
     @Test func refinementUsesTheActualReturnedLength() throws {
+        // No host swap space: both calls are held by discarding (swapping would be cheaper).
         let harness = try CoreHarness(
-            policy: .augserve, deviceBlocks: 400, blockSize: 16, budget: 4096, maxRunning: 8, maxContext: 2048,
+            policy: .augserve, deviceBlocks: 400, hostBlocks: 0, blockSize: 16, budget: 4096, maxRunning: 8, maxContext: 2048,
             cost: AugServeValueTests.cost)
         harness.autoReturnCalls = false
         let call = CoreHarness.call(5, returns: 10)

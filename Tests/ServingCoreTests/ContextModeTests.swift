@@ -21,11 +21,30 @@ import Testing
         #expect(model.discard(contextTokenCount: 0, pendingRunningTokenCount: 0, runningContextTokenCount: 500) == 0)
     }
 
-    @Test func swapWasteIsTwoTransfersOfTheStalledMemory() {
-        let model = WasteModel(cost: Self.cost, chunkTokenCount: 384)
-        // 1000 tokens · 458,752 B / 10 GB/s = 0.0458752 s each way; stalled memory 1000 + 200.
+    /// Swaps overlap compute (`IterationCostModel.stepSeconds`), so within a budget the link can
+    /// carry behind one iteration the running batch is not stalled: only the swapped context's own
+    /// memory idles, 1000 tokens · 458,752 B / 10 GB/s = 0.0458752 s each way.
+    @Test func swapWasteCountsOnlyTheSwappedContextWithinTheBudget() {
+        let model = WasteModel(cost: Self.cost, chunkTokenCount: 384)  // 605 tokens per iteration
         let ws = model.swap(contextTokenCount: 1000, runningContextTokenCount: 200)
-        #expect(abs(ws - 2 * 0.0458752 * 1200) < 1e-9)
+        #expect(abs(ws - 2 * 0.0458752 * 1000) < 1e-9)
+        #expect(model.swap(contextTokenCount: 1000, runningContextTokenCount: 50_000) == ws, "no batch stall")
+        #expect(model.swap(contextTokenCount: 0, runningContextTokenCount: 200) == 0)
+    }
+
+    /// A budget larger than the link moves behind one 384-token iteration stalls the batch by
+    /// exactly what the executor adds to that step: `stepSeconds − compute` per iteration.
+    @Test func swapWasteChargesTheBatchTheExecutorsStall() {
+        let budget = SwapBudget(b: 5000)  // 10,387 tokens per iteration, 5,193 each way
+        let model = WasteModel(cost: Self.cost, chunkTokenCount: 384, swapBudget: budget)
+        let perDirection = budget.totalTokenCount(chunkTokenCount: 384) / 2
+        #expect(perDirection == 5193)
+        let fs = 0.0292
+        let stall = Self.cost.stepSeconds(computeSeconds: fs, swapTokenCount: perDirection) - fs
+        #expect(abs(stall - (5193 * 458_752 / 10e9 - fs)) < 1e-12)
+        // C = 8000 spans ⌈8000 / 5193⌉ = 2 iterations each way.
+        let expected = 2 * (8000 * 458_752 / 10e9 * 8000 + 2 * stall * 200)
+        #expect(abs(model.swap(contextTokenCount: 8000, runningContextTokenCount: 200) - expected) < 1e-9)
     }
 
     /// P1 (1000 tokens, 1 s call) and P2 (500 tokens, 1 s call) both waste less discarded than

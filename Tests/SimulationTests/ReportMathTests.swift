@@ -109,6 +109,122 @@ import Workloads
         #expect(lines[2].contains("never saturates in the tested range"))
     }
 
+    // MARK: Seeds, sustainable rates, ratios, classes
+
+    /// Median and range: odd count (middle), even count (mean of the middle two), non-finite
+    /// values dropped, nothing left → nil.
+    @Test func seedSpreadIsMedianAndRange() throws {
+        let odd = try #require(SeedSpread([3, 1, 2]))
+        #expect(odd.median == 2 && odd.low == 1 && odd.high == 3 && odd.count == 3)
+        #expect(odd.text() == "2 (1–3)" && odd.text(suffix: "×") == "2× (1–3×)")
+        let even = try #require(SeedSpread([4, 1, 3, 2, .nan]))
+        #expect(even.median == 2.5 && even.count == 4)
+        #expect(SeedSpread([]) == nil && SeedSpread([.infinity]) == nil)
+        #expect(SeedSpread([1.5])?.text() == "1.5")
+        #expect(even.scaled(by: 100).median == 250)
+    }
+
+    /// Bisection between the grid's last pass (1) and first miss (1.5) on the 0.05 lattice: the
+    /// policy meets 90% up to 1.37 req/s, so the probes are 1.25 (pass), 1.35 (pass), 1.4 (miss)
+    /// and the sustainable rate is 1.35, with the goodput of the 1.35 probe.
+    @Test func sustainableRateIsBisectedToTheResolution() {
+        let grid = [Self.summary("a", rate: 2, good: 20), Self.summary("a", rate: 1, good: 100), Self.summary("a", rate: 1.5, good: 50)]
+        var probed: [Double] = []
+        let found = SustainableRateSearch.find(grid: grid) { rate in
+            probed.append(rate)
+            return Self.summary("a", rate: rate, good: rate <= 1.37 ? 95 : 50)
+        }
+        #expect(probed == [1.25, 1.35, 1.4])
+        #expect(found == SustainableRate(rate: 1.35, goodputAtKnee: 0.95, isLowerBound: false, probeCount: 3))
+    }
+
+    /// Below the lowest grid rate the search starts from 0; nothing sustained gives 0; everything
+    /// sustained gives the top rate as a lower bound without probing.
+    @Test func sustainableRateAtTheEdgesOfTheGrid() {
+        let low = SustainableRateSearch.find(grid: [Self.summary("a", rate: 1, good: 50)]) { rate in
+            Self.summary("a", rate: rate, good: rate <= 0.3 ? 100 : 10)
+        }
+        #expect(low.rate == 0.3 && low.goodputAtKnee == 1)
+        let none = SustainableRateSearch.find(grid: [Self.summary("a", rate: 1, good: 50)]) { rate in Self.summary("a", rate: rate, good: 0) }
+        #expect(none.rate == 0 && none.goodputAtKnee == 0 && !none.isLowerBound)
+        var probes = 0
+        let all = SustainableRateSearch.find(grid: [Self.summary("a", rate: 1, good: 100), Self.summary("a", rate: 2, good: 95)]) { rate in
+            probes += 1
+            return Self.summary("a", rate: rate, good: 0)
+        }
+        #expect(all == SustainableRate(rate: 2, goodputAtKnee: 0.95, isLowerBound: true, probeCount: 0) && probes == 0)
+    }
+
+    static func sustainable(_ rate: Double, goodput: Double = 0) -> SustainableRate {
+        SustainableRate(rate: rate, goodputAtKnee: goodput, isLowerBound: false, probeCount: 1)
+    }
+
+    /// Three seeds. Sustainable rates (augserve, vllm, infercept, variant): (1.5, 1, 1.2, 1.25),
+    /// (2, 1, 1, 1.5), (1.8, 0, 0.9, 1.8). Ratios over vllm: 1.5, 2, none → median 1.75 (1.5–2).
+    /// Over infercept: 1.25, 2, 2 → 2 (1.25–2). Share of lead given up by the variant: (1.5−1.25)
+    /// / (1.5−1.2) = 0.8333, (2−1.5)/(2−1) = 0.5, (1.8−1.8)/(1.8−0.9) = 0 → 0.5 (0–0.83).
+    /// Geometric-mean goodput ratios per seed over vllm at rates 1 and 2: seed 1: 90/45 and
+    /// 60/30 → 2; seed 2: 80/80, 40/10 → 2; seed 3: 90/30, 30/10 → 3 → median 2 (2–3).
+    @Test func headlineFiguresAreMediansOverSeeds() throws {
+        let rates: [(aug: Double, vllm: Double, infercept: Double, variant: Double)] = [(1.5, 1, 1.2, 1.25), (2, 1, 1, 1.5), (1.8, 0, 0.9, 1.8)]
+        let goodput: [(aug: [Int], vllm: [Int])] = [([90, 60], [45, 30]), ([80, 40], [80, 10]), ([90, 30], [30, 10])]
+        let seedRuns = (0..<3).map { index in
+            let runs = [1.0, 2.0].enumerated().flatMap { position, rate in
+                [
+                    Self.summary("vllm", rate: rate, good: goodput[index].vllm[position]),
+                    Self.summary("augserve", rate: rate, good: goodput[index].aug[position]),
+                ]
+            }
+            return SeedRuns(
+                seed: UInt64(index + 1), runs: runs.map(Self.result),
+                sustainable: [
+                    "augserve": Self.sustainable(rates[index].aug), "vllm": Self.sustainable(rates[index].vllm),
+                    "infercept": Self.sustainable(rates[index].infercept), "augserve-no-prefix-cache": Self.sustainable(rates[index].variant),
+                ])
+        }
+        let report = ComparisonReport(title: "t", seedRuns: seedRuns)
+        let overVLLM = try #require(report.sustainableRatioSpread(over: "vllm"))
+        #expect(overVLLM.median == 1.75 && overVLLM.low == 1.5 && overVLLM.high == 2 && overVLLM.count == 2)
+        let overInfercept = try #require(report.sustainableRatioSpread(over: "infercept"))
+        #expect(abs(overInfercept.median - 2) < 1e-12 && abs(overInfercept.low - 1.25) < 1e-12)
+        let share = try #require(report.shareOfLeadSpread("augserve-no-prefix-cache"))
+        #expect(abs(share.median - 0.5) < 1e-12 && abs(share.low) < 1e-12 && abs(share.high - 0.25 / 0.3) < 1e-12)
+        let mean = try #require(report.geometricMeanRatioSpread(over: "vllm"))
+        #expect(abs(mean.median - 2) < 1e-12 && abs(mean.high - 3) < 1e-12)
+        #expect(report.sustainableRate("augserve") == SeedSpread([1.5, 2, 1.8]))
+        let markdown = report.markdown()
+        #expect(markdown.contains("| augserve | 1.8 (1.5–2) |"), "sustainable-rate table")
+        #expect(markdown.contains("| vllm | 1.75× (1.5–2×) | 2× (2–3×) |"), "ratio table")
+        #expect(markdown.contains("| augserve-no-prefix-cache | 1.5 (1.25–1.8) |"), "ablation table")
+    }
+
+    /// Per-class attainment from the request records: 3 of 4 QA requests and 1 of 2 TTS requests
+    /// met the SLO; over two seeds (QA 0.75 and 0.25) the median is 0.5.
+    @Test func perClassAttainmentFromRecords() throws {
+        func records(_ classes: [(String, Bool)]) -> [RequestRecord] {
+            classes.enumerated().map { index, entry in
+                RequestRecord(
+                    requestID: UInt64(index), type: entry.0, arrival: .seconds(Double(index)), firstTokenAt: .seconds(Double(index) + 0.1),
+                    finishedAt: entry.1 ? .seconds(Double(index) + 0.2) : nil, promptTokenCount: 10, generatedTokenCount: 20,
+                    returnedTokenCount: 0, callCount: 0, totalCallDuration: .zero, queueingDelay: .zero, preemptionCount: 0,
+                    recomputedTokenCount: 0, swappedBytes: 0)
+            }
+        }
+        let first = ClassTally.tallies(records([("qa", true), ("tts", true), ("qa", true), ("qa", false), ("tts", false), ("qa", true)]), slo: Self.slo)
+        #expect(first == [ClassTally(requestClass: "qa", arrived: 4, good: 3), ClassTally(requestClass: "tts", arrived: 2, good: 1)])
+        let second = ClassTally.tallies(records([("qa", true), ("qa", false), ("qa", false), ("qa", false)]), slo: Self.slo)
+        let seedRuns = [first, second].enumerated().map { index, tallies in
+            var run = Self.result(Self.summary("augserve", rate: 1, good: 10))
+            run.classTallies = tallies
+            return SeedRuns(seed: UInt64(index + 1), runs: [run])
+        }
+        let report = ComparisonReport(title: "t", seedRuns: seedRuns)
+        #expect(report.classAttainmentSpread("augserve", rate: 1, requestClass: "qa") == SeedSpread([0.75, 0.25]))
+        #expect(report.classAttainmentSpread("augserve", rate: 1, requestClass: "tts") == SeedSpread([0.5]))
+        #expect(report.classAttainmentSpread("augserve", rate: 1, requestClass: "math") == nil)
+        #expect(report.markdown().contains("| policy | rate | qa | tts |\n|---|---|---|---|\n| augserve | 1 | 0.5 | 0.5 |"))
+    }
+
     // MARK: Ablation switches as the driver applies them
 
     /// `--no-prefix-cache` reaches the engine through the simulator's cache configuration:
@@ -147,7 +263,7 @@ import Workloads
         let labels = PolicyConfiguration.augserveAblations(of: AugServeParameters()).map(\.label)
         #expect(labels == [
             "augserve-no-stage1", "augserve-no-stage2", "augserve-no-triage", "augserve-static-budget", "augserve-no-prefix-cache",
-            "augserve-oracle",
+            "augserve-no-skip-admission", "augserve-oracle",
         ])
     }
 

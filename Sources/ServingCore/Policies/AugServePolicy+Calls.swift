@@ -94,6 +94,7 @@ extension AugServePolicy {
     func requestFinished(_ request: Request, core: EngineCore) {
         guard request.state != .finished(.aborted), let state = Self.state(of: request) else { return }
         recordFinishedAccuracy(predicted: state.prediction, generatedTokenCount: request.generatedCount)
+        if state.classIndex >= 0 { recordClassAttainment(request, index: state.classIndex) }
         predictor.observeFinished(
             requestClass: request.spec.requestClass, promptTokenCount: request.promptCount,
             generatedTokenCount: request.generatedCount, callCount: request.callCount)

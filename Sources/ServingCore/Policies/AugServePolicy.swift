@@ -21,11 +21,15 @@ final class AugServePolicy: SchedulingPolicy {
     private var admission = AdmissionRound()
     /// The budget of the current round, for triage's prefill-time estimate.
     private var currentBudget = 1
+    /// Recent SLO attainment per request class, for the fairness floor.
+    private(set) var classAttainment = ClassAttainmentTracker()
 
     init(configuration: EngineConfiguration) {
         parameters = configuration.policy.augserve
         predictor = makePredictor(parameters.predictor)
-        estimator = CostEstimator(cost: configuration.cost, chunkTokenCount: configuration.policy.interceptChunkTokenCount)
+        estimator = CostEstimator(
+            cost: configuration.cost, chunkTokenCount: configuration.policy.interceptChunkTokenCount,
+            swapBudget: configuration.policy.swapBudget)
         budgetController = DynamicTokenBudget(
             parameters: parameters, cost: configuration.cost,
             normalizedLatencyObjective: parameters.normalizedLatencyObjective ?? configuration.cost.singleIterationTime * 10)
@@ -38,7 +42,7 @@ final class AugServePolicy: SchedulingPolicy {
     /// The live engine's fitted cost model: values, waste, triage and the budget ceiling follow it;
     /// a default normalized-latency objective (10 × the single-iteration time) follows it too.
     func costModelChanged(_ cost: IterationCostModel) {
-        estimator = CostEstimator(cost: cost, chunkTokenCount: estimator.chunkTokenCount)
+        estimator = CostEstimator(cost: cost, chunkTokenCount: estimator.chunkTokenCount, swapBudget: swapSplit)
         budgetController.cost = cost
         budgetController.normalizedLatencyObjective = parameters.normalizedLatencyObjective ?? cost.singleIterationTime * 10
     }
@@ -65,6 +69,9 @@ final class AugServePolicy: SchedulingPolicy {
                 calls: prediction.calls[...], load: core.runningLoad())
             : 1
         request.augserve = AugServeRequestState(prediction: prediction, value: value, arrival: request.arrival)
+        if parameters.classAttainmentFloor != nil {
+            request.augserve?.classIndex = classAttainment.index(of: request.spec.requestClass)
+        }
     }
 
     // MARK: Stage II
@@ -99,7 +106,8 @@ final class AugServePolicy: SchedulingPolicy {
         RankingContext(
             now: now.seconds, ttft: parameters.ttftObjective.seconds, beta: parameters.beta,
             starvationAfter: parameters.starvationAfter.seconds, normalizedLatency: normalizedLatencyObjective.seconds,
-            budget: currentBudget, iterationSeconds: estimator.cost.computeSeconds(batchTokenCount: currentBudget, decodeContextTokenCount: 0))
+            budget: currentBudget, iterationSeconds: estimator.cost.computeSeconds(batchTokenCount: currentBudget, decodeContextTokenCount: 0),
+            behindClasses: parameters.classAttainmentFloor.map(classAttainment.behind(floor:)) ?? [])
     }
 
     static func rankInput(of request: Request) -> RankInput {
@@ -112,7 +120,7 @@ final class AugServePolicy: SchedulingPolicy {
             pendingTokens: request.pendingTokenCount, hasFirstToken: request.firstTokenAt != nil,
             expectedOutput: request.outputCount + (state?.futureOutputCount ?? 0), priority: request.spec.priority,
             ttftObjective: request.spec.objectives.timeToFirstToken?.seconds,
-            normalizedLatencyObjective: request.spec.objectives.timePerOutputToken?.seconds)
+            normalizedLatencyObjective: request.spec.objectives.timePerOutputToken?.seconds, classIndex: state?.classIndex ?? -1)
     }
 
     /// Where a waiting request stands: starving or not, its tier (priority first, then on time
@@ -124,7 +132,8 @@ final class AugServePolicy: SchedulingPolicy {
         guard parameters.usesStageTwo else {
             return .init(isStarving: false, tier: priorityTier, rank: input.value, waitingSince: input.queueEntry)
         }
-        let rank = input.remainingCost / (1 + context.beta * wait / (input.ttftObjective ?? context.ttft))
+        var rank = input.remainingCost / (1 + context.beta * wait / (input.ttftObjective ?? context.ttft))
+        if context.behindClasses.indices.contains(input.classIndex), context.behindClasses[input.classIndex] { rank -= Self.protectedOffset }
         let tier = priorityTier + (parameters.usesTriage && !isOnTime(input, context) ? 1 : 0)
         let starving = context.now - waitingSince > context.starvationAfter
         return .init(isStarving: starving, tier: tier, rank: rank, waitingSince: input.queueEntry)
@@ -185,7 +194,19 @@ final class AugServePolicy: SchedulingPolicy {
     }
 
     func continuesAfterMiss(_ request: Request, now: Duration) -> Bool {
-        !isStarving(request, now: now)
+        parameters.skipsUnfitRequests && !isStarving(request, now: now)
+    }
+
+    /// Whether a finished request met its objectives (SPEC §7: TTFT, and time per output token
+    /// excluding call time; its own objectives where it has them), for the fairness floor.
+    func recordClassAttainment(_ request: Request, index: Int) {
+        var met = false
+        if let finished = request.finishedAt, let first = request.firstTokenAt, request.outputCount > 0 {
+            let ttft = first - request.arrival <= request.spec.objectives.timeToFirstToken ?? parameters.ttftObjective
+            let perToken = (finished - request.arrival - request.totalCallDuration) / request.outputCount
+            met = ttft && perToken <= request.spec.objectives.timePerOutputToken ?? normalizedLatencyObjective
+        }
+        classAttainment.record(index, met: met)
     }
 
     /// Keys below every cost: requests admitted through the starving share.
@@ -212,6 +233,8 @@ final class AugServeRequestState {
     var callSeconds = 0.0
     /// The prediction for the call in progress.
     var currentCall: CallPrediction?
+    /// The class's index in the fairness floor's tracker (−1: no floor).
+    var classIndex = -1
 
     init(prediction: RequestPrediction, value: Double, arrival: Duration) {
         self.prediction = prediction
@@ -225,6 +248,29 @@ final class AugServeRequestState {
         if generated < prediction.decodeTokenCount { return prediction.decodeTokenCount - generated }
         return max(1, OutputLengthBuckets.upperMiddle(OutputLengthBuckets.bucket(of: generated) + 1) - generated)
     }
+}
+
+/// Recent SLO attainment per request class: an exponential moving average over each class's
+/// finished requests (weight `1/32` per request, starting at 1), for the fairness floor.
+struct ClassAttainmentTracker {
+    static let weight = 1.0 / 32
+    private var indices: [String: Int] = [:]
+    private(set) var attainment: [Double] = []
+
+    /// The class's index, registering it on first sight.
+    mutating func index(of requestClass: String) -> Int {
+        if let index = indices[requestClass] { return index }
+        indices[requestClass] = attainment.count
+        attainment.append(1)
+        return attainment.count - 1
+    }
+
+    mutating func record(_ index: Int, met: Bool) {
+        guard attainment.indices.contains(index) else { return }
+        attainment[index] += Self.weight * ((met ? 1 : 0) - attainment[index])
+    }
+
+    func behind(floor: Double) -> [Bool] { attainment.map { $0 < floor } }
 }
 
 /// Admission bookkeeping of the current round (the starving share is a share of the budget left

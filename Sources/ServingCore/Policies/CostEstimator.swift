@@ -11,10 +11,10 @@ struct CostEstimator {
     /// Tokens of one prefill chunk (InferCept's 384).
     let chunkTokenCount: Int
 
-    init(cost: IterationCostModel, chunkTokenCount: Int) {
+    init(cost: IterationCostModel, chunkTokenCount: Int, swapBudget: SwapBudget = SwapBudget()) {
         self.cost = cost
         self.chunkTokenCount = chunkTokenCount
-        waste = WasteModel(cost: cost, chunkTokenCount: chunkTokenCount)
+        waste = WasteModel(cost: cost, chunkTokenCount: chunkTokenCount, swapBudget: swapBudget)
     }
 
     /// One iteration of a busy engine (a full chunk), the time unit of the estimates.

@@ -18,12 +18,14 @@ final class InferceptPolicy: SchedulingPolicy {
         maxBatchedTokenCount = configuration.limits.maxBatchedTokenCount
         chunkTokenCount = configuration.policy.interceptChunkTokenCount
         swapBudgetSplit = configuration.policy.swapBudget
-        waste = WasteModel(cost: configuration.cost, chunkTokenCount: configuration.policy.interceptChunkTokenCount)
+        waste = WasteModel(
+            cost: configuration.cost, chunkTokenCount: configuration.policy.interceptChunkTokenCount,
+            swapBudget: configuration.policy.swapBudget)
         predictor = makePredictor(configuration.policy.interceptPredictor)
     }
 
     func costModelChanged(_ cost: IterationCostModel) {
-        waste = WasteModel(cost: cost, chunkTokenCount: chunkTokenCount)
+        waste = WasteModel(cost: cost, chunkTokenCount: chunkTokenCount, swapBudget: swapBudgetSplit)
     }
 
     func expectedDuration(of call: CallDescriptor, truth: ScriptedCall?, for request: Request, core: EngineCore) -> Duration {

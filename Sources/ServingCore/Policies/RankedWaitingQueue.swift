@@ -175,6 +175,8 @@ struct RankingContext {
     /// Tokens per iteration and the iteration's modelled time, for TTFT triage.
     let budget: Int
     let iterationSeconds: Double
+    /// By class index: the class is below the fairness floor (empty: no floor).
+    var behindClasses: [Bool] = []
 }
 
 /// A waiting request's ranking inputs, captured when it enters the queue.
@@ -200,4 +202,6 @@ struct RankInput {
     /// Per-request objectives in seconds (nil: the policy's).
     let ttftObjective: Double?
     let normalizedLatencyObjective: Double?
+    /// The request class's index in the policy's attainment tracker (−1: none).
+    var classIndex = -1
 }

@@ -4,6 +4,8 @@ struct WasteModel {
     let cost: IterationCostModel
     /// InferCept's chunk limit `m` (384).
     let chunkTokenCount: Int
+    /// The per-iteration swap budget swaps proceed within.
+    var swapBudget = SwapBudget()
 
     /// Preserve: the context sits idle for the rest of the call. `T_call · C`.
     func preserve(remainingCall: Duration, contextTokenCount: Int) -> Double {
@@ -26,9 +28,19 @@ struct WasteModel {
         return fs * Double(h) * n * (n + 1) / 2 + fh * n * rmD + a * r * (rmD + r)
     }
 
-    /// Swap: the context crosses the host link twice while it and the running batch's context
-    /// (`R_m`) are stalled: `2 · T_swap(C) · (C + R_m)` (our reading of SPEC §3's "memory stalled").
+    /// Swap, on the engine's swap-cost model (`IterationCostModel.stepSeconds`: copies overlap
+    /// compute). The context crosses the host link twice, its own `C` tokens idle meanwhile:
+    /// `2 · T_swap(C) · C`. The running batch (`R_m`) is stalled only where an iteration's share of
+    /// the transfer outlasts the compute it hides behind: the transfer spans `n = ⌈C / S⌉`
+    /// iterations of `S` tokens each way (half the per-iteration swap budget) at the chunk's
+    /// iteration time `f_s`, each stalling `max(0, T_swap(S) − f_s)`. With a budget sized to the
+    /// link (every preset's) that stall is 0, so swapping costs the batch nothing.
     func swap(contextTokenCount c: Int, runningContextTokenCount rm: Int) -> Double {
-        2 * cost.swapSeconds(tokenCount: c) * Double(c + rm)
+        guard c > 0 else { return 0 }
+        let perDirection = max(1, swapBudget.totalTokenCount(chunkTokenCount: chunkTokenCount) / 2)
+        let iterations = Double((c + perDirection - 1) / perDirection)
+        let fs = cost.computeSeconds(batchTokenCount: chunkTokenCount, decodeContextTokenCount: 0)
+        let stall = iterations * cost.swapStallSeconds(computeSeconds: fs, swapTokenCount: perDirection)
+        return 2 * (cost.swapSeconds(tokenCount: c) * Double(c) + stall * Double(rm))
     }
 }
