@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Measurement
 import NIOCore
 import Workloads
 
@@ -80,7 +81,7 @@ struct RequestPlayer: Sendable {
         var context = prompt
         for (position, segment) in trace.segments.enumerated() {
             if segment.decodeTokenCount > 0 {
-                let body = #"{"model":"\#(model)","prompt":"\#(Self.escape(context))","max_tokens":\#(segment.decodeTokenCount),"temperature":0,"ignore_eos":true,"stream":true,"stream_options":{"include_usage":true}}"#
+                let body = #"{"model":"\#(model)","prompt":\#(JSONValue.quoted(context)),"max_tokens":\#(segment.decodeTokenCount),"temperature":0,"ignore_eos":true,"stream":true,"stream_options":{"include_usage":true}}"#
                 let response = try await stream(body: body, record: &record, callBoundaries: [])
                 record.generatedTokens += response.completionTokens ?? response.contentChunks
                 if position == 0 { record.cachedTokens = response.cachedTokens }
@@ -168,23 +169,5 @@ struct RequestPlayer: Sendable {
         let object = (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]
         let message = (object?["error"] as? [String: Any])?["message"] as? String ?? body
         return String(message.prefix(200))
-    }
-
-    /// JSON string escaping for text the server generated.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count + 8)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out
     }
 }

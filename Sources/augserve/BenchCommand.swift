@@ -202,18 +202,7 @@ struct BenchCommand: AsyncParsableCommand {
         do { workload = try settings.plan.workload() } catch { throw ValidationError(error.description) }
         var runs: [BenchRun] = []
         for rate in settings.rates {
-            let arrivals: [ArrivingRequest]
-            do { arrivals = try settings.plan.arrivals(rate: rate, workload: workload) } catch { throw ValidationError(error.description) }
-            var load = LoadRun(baseURL: url, target: settings.target, filler: filler)
-            load.concurrency = settings.concurrency
-            load.drainLimit = settings.drainLimit
-            load.slo = slo
-            FileHandle.standardError.write(Data("bench: \(settings.label) at \(rate) req/s: \(arrivals.count) requests over \(settings.plan.window)\n".utf8))
-            let records: [ClientRecord]
-            do {
-                records = try await load.run(arrivals, window: settings.plan.window) { FileHandle.standardError.write(Data("bench: \($0)\n".utf8)) }
-            } catch { throw ValidationError(error.description) }
-            runs.append(BenchRun(records: records, labels: settings.plan.labels(policy: settings.label, target: settings.target, rate: rate), slo: slo, goodput: settings.goodput))
+            runs.append(try await settings.measure(rate: rate, base: url, label: settings.label, workload: workload, filler: filler, slo: slo))
         }
         let configuration = BenchOutput.configurationLines(settings, slo: slo, extra: ["server: \(url)"])
         try BenchOutput.write(runs, title: "augserve bench", configuration: configuration, settings: settings, charts: false)
@@ -221,3 +210,21 @@ struct BenchCommand: AsyncParsableCommand {
 }
 
 import Workloads
+
+extension BenchCommand.Settings {
+    /// One run at `rate` against `base`: the plan's arrivals sent with these limits, summarised.
+    func measure(rate: Double, base: String, label: String, workload: Workload, filler: FillerText, slo: SLOConfig) async throws -> BenchRun {
+        let arrivals: [ArrivingRequest]
+        do { arrivals = try plan.arrivals(rate: rate, workload: workload) } catch { throw ValidationError(error.description) }
+        var load = LoadRun(baseURL: base, target: target, filler: filler)
+        load.concurrency = concurrency
+        load.drainLimit = drainLimit
+        load.slo = slo
+        FileHandle.standardError.write(Data("bench: \(label) at \(rate) req/s: \(arrivals.count) requests over \(plan.window)\n".utf8))
+        let records: [ClientRecord]
+        do {
+            records = try await load.run(arrivals, window: plan.window) { FileHandle.standardError.write(Data("bench: \(label) @ \(rate): \($0)\n".utf8)) }
+        } catch { throw ValidationError(error.description) }
+        return BenchRun(records: records, labels: plan.labels(policy: label, target: target, rate: rate), slo: slo, goodput: goodput)
+    }
+}

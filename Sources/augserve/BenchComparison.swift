@@ -53,18 +53,7 @@ struct BenchComparison {
             }
             guard let slo else { return }
             for rate in settings.rates {
-                let arrivals: [ArrivingRequest]
-                do { arrivals = try settings.plan.arrivals(rate: rate, workload: workload) } catch { throw ValidationError(error.description) }
-                var load = LoadRun(baseURL: base, target: settings.target, filler: filler)
-                load.concurrency = settings.concurrency
-                load.drainLimit = settings.drainLimit
-                load.slo = slo
-                progress("\(policy) at \(rate) req/s: \(arrivals.count) requests over \(settings.plan.window)")
-                let records: [ClientRecord]
-                do {
-                    records = try await load.run(arrivals, window: settings.plan.window) { progress("\(policy) @ \(rate): \($0)") }
-                } catch { throw ValidationError(error.description) }
-                runs.append(BenchRun(records: records, labels: settings.plan.labels(policy: policy.rawValue, target: settings.target, rate: rate), slo: slo, goodput: settings.goodput))
+                runs.append(try await settings.measure(rate: rate, base: base, label: policy.rawValue, workload: workload, filler: filler, slo: slo))
                 // The next rate starts from an idle server (aborted stragglers and paused sessions gone).
                 _ = await stack.engine.waitUntilIdle(timeout: .seconds(120))
             }
