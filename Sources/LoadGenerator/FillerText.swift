@@ -7,9 +7,9 @@ import Tokenization
 public struct FillerText: Sendable {
     public let words: [String]
 
+    /// `words` (an empty list falls back to `" the"`, so no input can leave it without a word).
     public init(words: [String]) {
-        precondition(!words.isEmpty, "FillerText needs at least one word")
-        self.words = words
+        self.words = words.isEmpty ? [" the"] : words
     }
 
     /// Up to `limit` lowercase words of 3–8 letters that the tokenizer encodes, space included,
@@ -23,7 +23,7 @@ public struct FillerText: Sendable {
             guard tokenizer.encode(text) == [id] else { continue }
             words.append(text)
         }
-        self.init(words: words.isEmpty ? [" the"] : words)
+        self.init(words: words)
     }
 
     /// `count` words (one token each) chosen by `key`.

@@ -35,7 +35,9 @@ public struct LoadRun: Sendable {
 
     /// Runs `body` until it returns or `deadline` passes; then it is cancelled, and what it
     /// returns on cancellation (a record marked unfinished) is the answer.
-    static func withDeadline(_ deadline: ContinuousClock.Instant, _ body: @escaping @Sendable () async -> ClientRecord) async -> ClientRecord {
+    static func withDeadline(
+        _ deadline: ContinuousClock.Instant, unfinished: ClientRecord, _ body: @escaping @Sendable () async -> ClientRecord
+    ) async -> ClientRecord {
         await withTaskGroup(of: ClientRecord?.self) { group in
             group.addTask { await body() }
             group.addTask {
@@ -47,8 +49,15 @@ public struct LoadRun: Sendable {
                 group.cancelAll()
                 if let next { result = next }
             }
-            return result!
+            return result ?? unfinished
         }
+    }
+
+    /// The record of a request that never finished, with why.
+    static func unfinished(_ arriving: ArrivingRequest, _ reason: String) -> ClientRecord {
+        var record = ClientRecord(index: arriving.index, type: arriving.trace.type, arrival: arriving.arrival, promptTokens: arriving.trace.promptTokenCount)
+        record.failure = reason
+        return record
     }
 
     /// A client with its own event loop thread, a pool as large as the concurrency.
@@ -126,7 +135,9 @@ public struct LoadRun: Sendable {
                 counters.sent()
                 inFlight += 1
                 group.addTask {
-                    let record = await Self.withDeadline(deadline) { await player.play(arriving) }
+                    let record = await Self.withDeadline(deadline, unfinished: Self.unfinished(arriving, "not finished within the drain limit")) {
+                        await player.play(arriving)
+                    }
                     counters.finished(record, slo: slo)  // counted when it ends, for the progress line
                     return (position, record)
                 }
@@ -136,11 +147,7 @@ public struct LoadRun: Sendable {
         progress(counters.line(elapsed: ContinuousClock.now - start, total: arrivals.count))
         // Requests never sent (the deadline passed first) are unfinished too.
         return zip(arrivals, results).map { arriving, record in
-            record ?? {
-                var record = ClientRecord(index: arriving.index, type: arriving.trace.type, arrival: arriving.arrival, promptTokens: arriving.trace.promptTokenCount)
-                record.failure = "not sent before the drain limit"
-                return record
-            }()
+            record ?? Self.unfinished(arriving, "not sent before the drain limit")
         }
     }
 }

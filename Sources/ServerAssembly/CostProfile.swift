@@ -47,7 +47,7 @@ public struct CostProfile: Sendable {
         for (index, entry) in grid.enumerated() {
             _ = try executor.execute(entry.plan)  // warm-up
             var times: [Double] = []
-            for _ in 0..<repetitions { times.append(try executor.execute(entry.plan).duration.secondsValue) }
+            for _ in 0..<repetitions { times.append(try executor.execute(entry.plan).duration.seconds) }
             times.sort()
             let shape = entry.plan.shape(blockSize: blockSize)
             measured.append((entry.label, shape, times[times.count / 2]))
@@ -71,7 +71,7 @@ public struct CostProfile: Sendable {
     /// KV capacity is the profiled pool; the host link is the measured swap rate.
     static func preset(_ cost: IterationCostModel, llama: LlamaModel, kvBytesPerToken: Int, kvTokens: Int, hostBytes: Int) -> HardwarePreset {
         let parameters = Double(llama.weightMultiplyAddsPerToken)
-        let k = max(cost.perContextToken.secondsValue, 1e-12)
+        let k = max(cost.perContextToken.seconds, 1e-12)
         let bandwidth = Double(kvBytesPerToken) / (0.8 * k)
         let memory = (Double(kvTokens) * Double(kvBytesPerToken) + parameters * 2 + 1.5e9) / 0.9 + 1
         return HardwarePreset(
@@ -129,8 +129,4 @@ public struct CostProfile: Sendable {
         }
         return entries
     }
-}
-
-extension Duration {
-    fileprivate var secondsValue: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }
