@@ -96,7 +96,7 @@ let package = Package(
             name: "ServerAssembly",
             dependencies: [
                 "APIServer", "EngineRuntime", "ServingCore", "ModelExecution", "Transformer", "ModelFiles", "Tokenization", "Tools",
-                "Workloads", "Simulation",
+                "Workloads", "Simulation", "Measurement",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Measurement
 import NIOCore
 import Workloads
 
@@ -103,7 +104,7 @@ public struct AgentBenchmark: Sendable {
             guard let call = turn.call else { return (turns, "session \(index) round \(round): no tool call") }
             try? await Task.sleep(for: .seconds(think[round - 1]))
             let result = (0..<resultWords).map { "\(topic)-fact-\(($0 * 7 + round) % 97)" }.joined(separator: " ")
-            messages.append(#"{"role":"assistant","content":\#(Self.quote(turn.content)),"tool_calls":[{"id":"\#(call.id)","type":"function","function":{"name":"\#(call.name)","arguments":\#(Self.quote(call.arguments))}}]}"#)
+            messages.append(#"{"role":"assistant","content":\#(JSONValue.quoted(turn.content)),"tool_calls":[{"id":"\#(call.id)","type":"function","function":{"name":"\#(call.name)","arguments":\#(JSONValue.quoted(call.arguments))}}]}"#)
             messages.append(#"{"role":"tool","tool_call_id":"\#(call.id)","content":"\#(result)"}"#)
         }
         return (turns, nil)
@@ -153,11 +154,6 @@ public struct AgentBenchmark: Sendable {
         }
         if !name.isEmpty { turn.call = (id, name, arguments) }
         return turn
-    }
-
-    static func quote(_ text: String) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: [text])) ?? Data("[\"\"]".utf8)
-        return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
     }
 }
 
