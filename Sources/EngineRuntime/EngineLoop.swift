@@ -195,7 +195,7 @@ final class EngineLoop {
     }
 
     private func learnCost(_ shape: StepShape, duration: Duration) {
-        let predicted = core.costModel.computeSeconds(batchTokenCount: shape.tokenCount, decodeContextTokenCount: shape.decodeContextTokenCount)
+        let predicted = core.costModel.computeSeconds(batchTokenCount: shape.tokenCount, decodeContextTokenCount: shape.decodeContextTokenCount, sampledSequenceCount: shape.sampledSequenceCount)
             + core.costModel.swapSeconds(tokenCount: shape.swapTokenCount)
         if duration.seconds > 0 {
             stats.costError += (abs(predicted - duration.seconds) / duration.seconds - stats.costError) * 0.05

@@ -36,6 +36,14 @@ public final class CPUModelExecutor: ModelExecutor {
         self.model = model
     }
 
+    /// Measures the product kernels on this CPU and sets the vector-kernel limit from them
+    /// and the token-tile threshold (`ForwardPass.tuneKernels`); call before the engine starts stepping.
+    @discardableResult
+    public func tuneKernels() -> KernelTuning { forward.tuneKernels() }
+
+    /// Sequences per step up to which products use the quantized vector kernels.
+    public var vectorRowLimit: Int { forward.vectorRowLimit }
+
     public func execute(_ plan: BatchPlan) throws -> StepOutput {
         let clock = ContinuousClock()
         let start = clock.now

@@ -6,7 +6,7 @@ import Simulation
 import Transformer
 
 /// `augserve profile`: the CPU engine's step time over a grid of batch shapes (prefill tokens,
-/// decode sequences, decode context), the simulator's cost model `T = c + a·tokens + k·context`
+/// decode sequences, decode context), the simulator's cost model `T = c + a·tokens + k·context + w·sampled`
 /// (plus swap time) fitted to it, and a hardware file `simulate --hardware` reads (the
 /// `cpu-measured` preset of SPEC §9).
 public struct CostProfile: Sendable {
@@ -42,6 +42,7 @@ public struct CostProfile: Sendable {
         let deviceBlocks = max(kvCacheTokens, 36 * 1024) / blockSize
         let hostBlocks = max(0, hostSwapBytes / (kvBytesPerToken * blockSize))
         let executor = try CPUModelExecutor(model: llama, deviceBlockCount: deviceBlocks, blockSize: blockSize, hostBlockCount: hostBlocks, threads: threads, niceness: 0)
+        progress("kernels: " + executor.tuneKernels().description)
         let grid = Self.grid(deviceBlocks: deviceBlocks, hostBlocks: hostBlocks, blockSize: blockSize, maxContext: h.contextLength)
         var measured: [(label: String, shape: StepShape, seconds: Double)] = []
         for (index, entry) in grid.enumerated() {
@@ -62,7 +63,7 @@ public struct CostProfile: Sendable {
 
     /// The fitted model's time for a shape (copies overlap compute, as in the simulated executor).
     static func predict(_ cost: IterationCostModel, _ shape: StepShape) -> Double {
-        let compute = shape.tokenCount > 0 ? cost.computeSeconds(batchTokenCount: shape.tokenCount, decodeContextTokenCount: shape.decodeContextTokenCount) : 0
+        let compute = shape.tokenCount > 0 ? cost.computeSeconds(batchTokenCount: shape.tokenCount, decodeContextTokenCount: shape.decodeContextTokenCount, sampledSequenceCount: shape.sampledSequenceCount) : 0
         return max(compute, cost.swapSeconds(tokenCount: shape.swapTokenCount))
     }
 
@@ -80,7 +81,7 @@ public struct CostProfile: Sendable {
             accelerator: AcceleratorFacts(
                 name: "this CPU (\(ProcessInfo.processInfo.activeProcessorCount) cores)", memoryBytes: memory, memoryBandwidth: bandwidth,
                 fp16FLOPS: 1e11, hostLinkBandwidth: cost.swapBytesPerSecond, hostSwapBytes: Double(hostBytes)),
-            fit: ProfiledFit(fixed: cost.fixed, perToken: cost.perToken))
+            fit: ProfiledFit(fixed: cost.fixed, perToken: cost.perToken, perSampledSequence: cost.perSampledSequence))
     }
 
     struct Entry {
@@ -111,7 +112,7 @@ public struct CostProfile: Sendable {
             entries.append(Entry(label: "prefill \(length)", plan: BatchPlan(sequences: [prefill(length)])))
         }
         for context in [64, 256, 1024] {
-            for width in [1, 2, 4, 8, 16, 32] {
+            for width in [1, 2, 3, 4, 6, 8, 12, 16, 32] {
                 guard let sequences = decodes(width: width, context: context) else { continue }
                 entries.append(Entry(label: "decode \(width) × ctx \(context)", plan: BatchPlan(sequences: sequences)))
             }

@@ -24,6 +24,9 @@ public struct ServeSettings: Sendable {
     /// Context limit (default: the smaller of the model's and what the KV pool holds).
     public var maxModelLength: Int?
     public var threads = 2
+    /// Measure the product kernels at start and choose the vector-kernel limit for this CPU
+    /// (`--no-kernel-tuning`: keep the built-in limit).
+    public var tunesKernels = true
     /// The server-side tools' configuration file (`--config`), if any.
     public var toolConfigurationPath: String?
     public var runtime = RuntimeConfiguration()

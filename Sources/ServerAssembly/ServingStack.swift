@@ -77,6 +77,8 @@ public struct ServingStack: Sendable {
 
         var policy = PolicyConfiguration(kind: settings.policy, interceptPredictor: .history, augserve: settings.augserve)
         policy.augserve.predictor = .history
+        // The split follows the fitted CPU cost model, as the simulator's follows its preset.
+        policy.swapBudgetFollowsCost = true
         policy.augserve.normalizedLatencyObjective = policy.augserve.normalizedLatencyObjective ?? settings.server.tpotObjective
         policy.augserve.ttftObjective = settings.server.ttftObjective
         let configuration = EngineConfiguration(
@@ -92,6 +94,8 @@ public struct ServingStack: Sendable {
         let executor = try CPUModelExecutor(
             model: llama, deviceBlockCount: deviceBlocks, blockSize: settings.blockSize, hostBlockCount: hostBlocks, threads: settings.threads,
             niceness: settings.runtime.engineThreadNiceness)
+        // Before the engine's start-up calibration, which measures steps with the chosen kernels.
+        let kernels = settings.tunesKernels ? executor.tuneKernels().description : "built-in vector-kernel limit \(executor.vectorRowLimit) sequences"
         var runtime = settings.runtime
         runtime.fillerTokens = model.fillerTokens
         var server = settings.server
@@ -105,7 +109,7 @@ public struct ServingStack: Sendable {
         let description = """
             model \(name) (\(settings.modelPath)), context \(maxContext) tokens; policy \(settings.policy.rawValue); \
             KV pool \(deviceBlocks) blocks × \(settings.blockSize) = \(poolCapacity) tokens (\(String(format: "%.0f", mib)) MiB, \
-            \(kvBytesPerToken) B/token); host swap \(hostBlocks) blocks; \(settings.threads) threads\
+            \(kvBytesPerToken) B/token); host swap \(hostBlocks) blocks; \(settings.threads) threads; \(kernels)\
             \(tools.names.isEmpty ? "" : "; server-side tools: " + tools.names.joined(separator: ", "))
             """
         return ServingStack(
@@ -114,11 +118,14 @@ public struct ServingStack: Sendable {
     }
 
     /// A first guess from the model's size (weights streamed at ~13 GB/s, products at ~100
-    /// GFLOP/s), replaced by the measurement at start and refitted while serving.
+    /// GFLOP/s, the LM head per sampled sequence), replaced by the measurement at start and refitted while serving.
     static func priorCost(_ llama: LlamaModel, kvBytesPerToken: Int) -> IterationCostModel {
-        IterationCostModel(
+        let h = llama.hyperparameters
+        // A sampled sequence adds its row of the LM head.
+        return IterationCostModel(
             fixed: .seconds(Double(llama.weightBytesPerToken) / 13e9),
             perToken: .seconds(2 * Double(llama.weightMultiplyAddsPerToken) / 100e9),
-            perContextToken: .seconds(Double(kvBytesPerToken) / 20e9), kvBytesPerToken: kvBytesPerToken, swapBytesPerSecond: 10e9)
+            perContextToken: .seconds(Double(kvBytesPerToken) / 20e9), kvBytesPerToken: kvBytesPerToken, swapBytesPerSecond: 10e9,
+            perSampledSequence: .seconds(2 * Double(h.vocabularySize * h.embeddingLength) / 100e9))
     }
 }

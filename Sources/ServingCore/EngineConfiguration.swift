@@ -74,7 +74,7 @@ public struct SwapBudget: Sendable, Equatable, Codable {
     /// The same split with `b` chosen so the total equals what the host link moves during one
     /// iteration of `chunkTokenCount` tokens (the rule the published constants follow).
     public static func derived(from cost: IterationCostModel, chunkTokenCount: Int, a: Double = 0.00462) -> SwapBudget {
-        let iteration = cost.computeSeconds(batchTokenCount: chunkTokenCount, decodeContextTokenCount: 0)
+        let iteration = cost.chunkSeconds(tokenCount: chunkTokenCount)
         let total = iteration * cost.swapBytesPerSecond / Double(cost.kvBytesPerToken)
         let b = (total - Double(chunkTokenCount) * (1 + 2 * a)) / 2
         // Clamped into the validated range: a link too slow for one chunk gives 0, an absurdly fast

@@ -11,6 +11,10 @@ public struct IterationCostModel: Sendable, Equatable, Codable {
     public var perToken: Duration
     /// `k`: cost per context token attended to by a decoding request (KV bytes read).
     public var perContextToken: Duration
+    /// `w`: cost per sequence that samples a token — its row of the LM head, logits processing
+    /// and sampling. Zero in the GPU presets, where it hides in `a`; on the CPU a decode token
+    /// costs about twice a prefill token, and this is the difference (`augserve profile`).
+    public var perSampledSequence: Duration
     /// KV bytes per token (all layers) held on one device.
     public var kvBytesPerToken: Int
     /// Host-link bandwidth for swapping, bytes per second.
@@ -18,11 +22,12 @@ public struct IterationCostModel: Sendable, Equatable, Codable {
 
     public init(
         fixed: Duration, perToken: Duration, perContextToken: Duration,
-        kvBytesPerToken: Int, swapBytesPerSecond: Double
+        kvBytesPerToken: Int, swapBytesPerSecond: Double, perSampledSequence: Duration = .zero
     ) {
         self.fixed = fixed
         self.perToken = perToken
         self.perContextToken = perContextToken
+        self.perSampledSequence = perSampledSequence
         self.kvBytesPerToken = kvBytesPerToken
         self.swapBytesPerSecond = swapBytesPerSecond
     }
@@ -31,6 +36,7 @@ public struct IterationCostModel: Sendable, Equatable, Codable {
         try ConfigurationError.require(fixed >= .zero, "cost.fixed", fixed, "must be ≥ 0")
         try ConfigurationError.require(perToken > .zero, "cost.perToken", perToken, "must be > 0")
         try ConfigurationError.require(perContextToken >= .zero, "cost.perContextToken", perContextToken, "must be ≥ 0")
+        try ConfigurationError.require(perSampledSequence >= .zero, "cost.perSampledSequence", perSampledSequence, "must be ≥ 0")
         try ConfigurationError.require(kvBytesPerToken > 0, "cost.kvBytesPerToken", kvBytesPerToken, "must be > 0")
         try ConfigurationError.require(
             swapBytesPerSecond > 0 && swapBytesPerSecond.isFinite, "cost.swapBytesPerSecond", swapBytesPerSecond,
@@ -38,10 +44,17 @@ public struct IterationCostModel: Sendable, Equatable, Codable {
     }
 
     /// Modelled compute time of an iteration, in seconds.
-    public func computeSeconds(batchTokenCount: Int, decodeContextTokenCount: Int) -> Double {
+    /// `c + a·tokens + k·decode context + w·sampled sequences`.
+    public func computeSeconds(batchTokenCount: Int, decodeContextTokenCount: Int, sampledSequenceCount: Int) -> Double {
         guard batchTokenCount > 0 else { return 0 }
         return fixed.seconds + perToken.seconds * Double(batchTokenCount)
-            + perContextToken.seconds * Double(decodeContextTokenCount)
+            + perContextToken.seconds * Double(decodeContextTokenCount) + perSampledSequence.seconds * Double(sampledSequenceCount)
+    }
+
+    /// An iteration that forwards one chunk of `tokenCount` prompt tokens and samples once: the
+    /// unit the policies' prefill, waste and budget estimates are made of.
+    public func chunkSeconds(tokenCount: Int) -> Double {
+        computeSeconds(batchTokenCount: tokenCount, decodeContextTokenCount: 0, sampledSequenceCount: 1)
     }
 
     /// Seconds to move `tokenCount` tokens of KV across the host link (one direction).
@@ -65,6 +78,6 @@ public struct IterationCostModel: Sendable, Equatable, Codable {
 
     /// The single-iteration time of SPEC §7: one short request's decode step.
     public var singleIterationTime: Duration {
-        .seconds(computeSeconds(batchTokenCount: 1, decodeContextTokenCount: 64))
+        .seconds(computeSeconds(batchTokenCount: 1, decodeContextTokenCount: 64, sampledSequenceCount: 1))
     }
 }

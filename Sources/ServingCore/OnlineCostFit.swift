@@ -1,4 +1,5 @@
-/// Fits the iteration cost model `T = c + a·tokens + k·decode context + s·swapped tokens` to the
+/// Fits the iteration cost model `T = c + a·tokens + k·decode context + w·sampled sequences +
+/// s·swapped tokens` to the
 /// live engine's measured step times, so that every policy reasons with *this* machine's costs
 /// (issue: the cost model on the CPU), not a GPU preset's.
 ///
@@ -42,7 +43,7 @@ public struct OnlineCostFit: Sendable {
     public private(set) var lastOutlierCount = 0
 
     struct Sample {
-        var features: SIMD4<Double>
+        var features: SIMD8<Double>
         var seconds: Double
     }
 
@@ -86,14 +87,20 @@ public struct OnlineCostFit: Sendable {
         return prior
     }
 
+    /// The coefficients fitted: `c`, `a`, `k`, seconds per swapped token, `w` (lanes 5–7 unused).
+    static let featureCount = 5
+
     /// A step that forwards nothing (only copies) has no fixed cost, as in `computeSeconds`.
-    static func features(_ shape: StepShape) -> SIMD4<Double> {
-        SIMD4(shape.tokenCount > 0 ? 1 : 0, Double(shape.tokenCount), Double(shape.decodeContextTokenCount), Double(shape.swapTokenCount))
+    static func features(_ shape: StepShape) -> SIMD8<Double> {
+        let forwards = shape.tokenCount > 0
+        return SIMD8(
+            forwards ? 1 : 0, Double(shape.tokenCount), Double(shape.decodeContextTokenCount), Double(shape.swapTokenCount),
+            forwards ? Double(shape.sampledSequenceCount) : 0, 0, 0, 0)
     }
 
-    private var priorCoefficients: SIMD4<Double> {
-        SIMD4(prior.fixed.seconds, prior.perToken.seconds, prior.perContextToken.seconds,
-              Double(prior.kvBytesPerToken) / prior.swapBytesPerSecond)
+    private var priorCoefficients: SIMD8<Double> {
+        SIMD8(prior.fixed.seconds, prior.perToken.seconds, prior.perContextToken.seconds,
+              Double(prior.kvBytesPerToken) / prior.swapBytesPerSecond, prior.perSampledSequence.seconds, 0, 0, 0)
     }
 
     /// Two passes: fit everything, drop outliers by the robust spread of the relative residuals,
@@ -135,21 +142,21 @@ public struct OnlineCostFit: Sendable {
     /// Weighted ridge solution in scaled coordinates (each feature divided by its weighted root
     /// mean square), where the prior counts as `priorWeight` pseudo-steps on every coordinate and
     /// the total weight of the steps is normalised to their count. A coefficient that comes out
-    /// below its floor is fixed there and the others are solved again (at most four rounds), so
+    /// below its floor is fixed there and the others are solved again (one round per coefficient at most), so
     /// clamping never breaks the fit of the total step time.
-    private func solve(weights: [Double], priorWeight: Double) -> SIMD4<Double> {
+    private func solve(weights: [Double], priorWeight: Double) -> SIMD8<Double> {
         let prior = priorCoefficients
         let weightSum = weights.reduce(0, +)
         let activeCount = weights.filter { $0 > 0 }.count
         guard weightSum > 0 else { return prior }
         let normalized = weights.map { $0 * Double(activeCount) / weightSum }
-        var scale = SIMD4<Double>(repeating: 0)
+        var scale = SIMD8<Double>(repeating: 0)
         for (sample, weight) in zip(samples, normalized) { scale += weight * sample.features * sample.features }
-        for j in 0..<4 { scale[j] = scale[j] > 0 ? (scale[j] / Double(activeCount)).squareRoot() : 1 }
+        for j in 0..<8 { scale[j] = scale[j] > 0 ? (scale[j] / Double(activeCount)).squareRoot() : 1 }
         var fixed: [Int: Double] = [:]
         var theta = prior
-        for _ in 0..<4 {
-            let free = (0..<4).filter { fixed[$0] == nil }
+        for _ in 0..<Self.featureCount {
+            let free = (0..<Self.featureCount).filter { fixed[$0] == nil }
             var matrix = [[Double]](repeating: [Double](repeating: 0, count: free.count), count: free.count)
             var vector = [Double](repeating: 0, count: free.count)
             for (sample, weight) in zip(samples, normalized) where weight > 0 {
@@ -172,12 +179,12 @@ public struct OnlineCostFit: Sendable {
             if below.isEmpty { break }
             for j in below { fixed[j] = Self.floors[j] }
         }
-        for j in 0..<4 { theta[j] = max(theta[j], Self.floors[j]) }
+        for j in 0..<Self.featureCount { theta[j] = max(theta[j], Self.floors[j]) }
         return theta
     }
 
-    /// The smallest value of each coefficient (`c`, `a`, `k`, seconds per swapped token).
-    static let floors = SIMD4<Double>(0, 1e-9, 0, 1e-12)
+    /// The smallest value of each coefficient (`c`, `a`, `k`, seconds per swapped token, `w`).
+    static let floors = SIMD8<Double>(0, 1e-9, 0, 1e-12, 0, 0, 0, 0)
 
     static func gaussianElimination(_ a: [[Double]], _ b: [Double]) -> [Double]? {
         var m = a, v = b
@@ -205,9 +212,10 @@ public struct OnlineCostFit: Sendable {
     }
 
     /// The cost model for coefficients, clamped to what `IterationCostModel` allows.
-    private func model(_ theta: SIMD4<Double>) -> IterationCostModel {
+    private func model(_ theta: SIMD8<Double>) -> IterationCostModel {
         IterationCostModel(
             fixed: .seconds(theta[0]), perToken: .seconds(theta[1]), perContextToken: .seconds(theta[2]),
-            kvBytesPerToken: prior.kvBytesPerToken, swapBytesPerSecond: Double(prior.kvBytesPerToken) / theta[3])
+            kvBytesPerToken: prior.kvBytesPerToken, swapBytesPerSecond: Double(prior.kvBytesPerToken) / theta[3],
+            perSampledSequence: .seconds(theta[4]))
     }
 }

@@ -28,6 +28,10 @@ public struct PolicyConfiguration: Sendable, Equatable {
     public var swapBudget: SwapBudget
     /// InferCept's chunk limit `m` in the waste and swap-budget formulas (384).
     public var interceptChunkTokenCount: Int = 384
+    /// Derive the swap split from the cost model in force (`SwapBudget.derived`) instead of using
+    /// `swapBudget` as given: the live engine sets this, so its split follows the fitted CPU cost
+    /// model (calibration and every refit) the way the simulator derives one per hardware preset.
+    public var swapBudgetFollowsCost = false
     /// Where InferCept's min-waste reads call durations: `oracle` (the trace), as in InferCept's
     /// experiments (the simulator's default); `history` on the live engine, where they are unknown.
     public var interceptPredictor: PredictorKind = .oracle
@@ -43,6 +47,12 @@ public struct PolicyConfiguration: Sendable, Equatable {
         self.interceptChunkTokenCount = interceptChunkTokenCount
         self.interceptPredictor = interceptPredictor
         self.augserve = augserve
+    }
+
+    /// The swap split a policy uses under `cost`: derived from it when `swapBudgetFollowsCost`,
+    /// else the configured one.
+    public func swapBudget(under cost: IterationCostModel) -> SwapBudget {
+        swapBudgetFollowsCost ? SwapBudget.derived(from: cost, chunkTokenCount: interceptChunkTokenCount) : swapBudget
     }
 
     /// Whether a policy of this configuration reads the trace's truth (it can only replay traces).

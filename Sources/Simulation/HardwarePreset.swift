@@ -1,12 +1,15 @@
 import ServingCore
 
-/// A profiled fit that overrides the roofline's `c` and `a` (InferCept published these).
+/// A profiled fit that overrides the roofline's `c` and `a` (InferCept published these), and
+/// the per-sampled-sequence cost `w` where it was measured (`augserve profile`; absent: 0).
 public struct ProfiledFit: Sendable, Equatable, Codable {
     public var fixed: Duration
     public var perToken: Duration
-    public init(fixed: Duration, perToken: Duration) {
+    public var perSampledSequence: Duration?
+    public init(fixed: Duration, perToken: Duration, perSampledSequence: Duration? = nil) {
         self.fixed = fixed
         self.perToken = perToken
+        self.perSampledSequence = perSampledSequence
     }
 }
 
@@ -40,6 +43,9 @@ public struct HardwarePreset: Sendable, Equatable, Codable {
     public func validate() throws(ConfigurationError) {
         try model.validate()
         try accelerator.validate()
+        if let w = fit?.perSampledSequence {
+            try ConfigurationError.require(w >= .zero, "fit.perSampledSequence", w, "must be ≥ 0")
+        }
         try ConfigurationError.require(tensorParallelism >= 1 && tensorParallelism <= 64, "tensorParallelism", tensorParallelism, "must be in 1...64")
         let hardware = derive()
         try ConfigurationError.require(
@@ -80,7 +86,8 @@ public struct HardwarePreset: Sendable, Equatable, Codable {
         let kvBytes = 0.9 * accelerator.memoryBytes - weightBytesPerDevice - 1.5e9
         let cost = IterationCostModel(
             fixed: fixed, perToken: perToken, perContextToken: perContext,
-            kvBytesPerToken: kvBytesPerDevice, swapBytesPerSecond: accelerator.hostLinkBandwidth)
+            kvBytesPerToken: kvBytesPerDevice, swapBytesPerSecond: accelerator.hostLinkBandwidth,
+            perSampledSequence: fit?.perSampledSequence ?? .zero)
         return SimulatedHardware(
             presetName: name, cost: cost,
             kvCapacityTokenCount: Self.saturatingCount(kvBytes / Double(kvBytesPerDevice)),

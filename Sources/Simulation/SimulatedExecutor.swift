@@ -26,7 +26,7 @@ public struct SimulatedExecutor: ModelExecutor {
             sampled.append(SampledToken(requestID: sequence.requestID, token: syntheticToken(sequence.requestID, position)))
         }
         let shape = plan.shape(blockSize: blockSize)
-        let compute = cost.computeSeconds(batchTokenCount: shape.tokenCount, decodeContextTokenCount: shape.decodeContextTokenCount)
+        let compute = cost.computeSeconds(batchTokenCount: shape.tokenCount, decodeContextTokenCount: shape.decodeContextTokenCount, sampledSequenceCount: shape.sampledSequenceCount)
         return StepOutput(
             sampledTokens: sampled, duration: .seconds(cost.stepSeconds(computeSeconds: compute, swapTokenCount: shape.swapTokenCount)))
     }

@@ -51,6 +51,7 @@ public enum SweepReport {
             ("cost_model", .object([
                 ("c_ms", .number(cost.fixed.seconds * 1e3)), ("a_ms_per_token", .number(cost.perToken.seconds * 1e3)),
                 ("k_us_per_context_token", .number(cost.perContextToken.seconds * 1e6)),
+                ("w_ms_per_sampled_sequence", .number(cost.perSampledSequence.seconds * 1e3)),
                 ("kv_bytes_per_token_per_device", .integer(Int64(cost.kvBytesPerToken))),
                 ("swap_bytes_per_s", .number(cost.swapBytesPerSecond)),
                 ("kv_capacity_tokens", .integer(Int64(hardware.kvCapacityTokenCount))),

@@ -28,9 +28,12 @@ struct BenchCommand: AsyncParsableCommand {
             Examples:
               augserve bench --compare --quick
               augserve bench --url http://127.0.0.1:8000 --target generic --rates 1,2,4 --duration 2m --out bench-out
+              augserve bench --url ours=http://127.0.0.1:8000,llama.cpp=http://127.0.0.1:8200 --target generic --rates 1,2
+            Several servers: at each rate every server is measured in turn (the order reversed at every \
+            other rate), and a side-by-side table and charts are written.
             """)
 
-    @Option(help: "Server to measure, e.g. http://127.0.0.1:8000 (not with --compare).")
+    @Option(help: "Server to measure, e.g. http://127.0.0.1:8000; several as LABEL=URL,LABEL=URL are measured in one run, taking turns at each rate (not with --compare).")
     var url: String?
 
     @Option(help: "How calls are played: augserve (server-side trace replay) or generic (client-side tool round trips).")
@@ -130,7 +133,7 @@ struct BenchCommand: AsyncParsableCommand {
         var policies: [PolicyKind]
         var kvCacheTokens: Int
         var threads: Int
-        var url: String?
+        var servers: [BenchServer]
         var fidelity: String?
     }
 
@@ -181,11 +184,15 @@ struct BenchCommand: AsyncParsableCommand {
         }
         guard (64...10_000_000).contains(kvCacheTokens) else { throw ValidationError("invalid --kv-cache-tokens \(kvCacheTokens): must be in 64...10000000") }
         guard (1...256).contains(threads) else { throw ValidationError("invalid --threads \(threads): must be in 1...256") }
+        var servers: [BenchServer] = []
         if compare {
             guard url == nil else { throw ValidationError("--compare starts its own servers: leave out --url") }
         } else {
-            guard let url, url.hasPrefix("http://") || url.hasPrefix("https://") else {
-                throw ValidationError("missing or invalid --url: give the server to measure, e.g. --url http://127.0.0.1:8000 (or use --compare)")
+            guard let url else {
+                throw ValidationError("missing --url: give the server to measure, e.g. --url http://127.0.0.1:8000 (or use --compare)")
+            }
+            do { servers = try BenchServer.parseList(url, defaultLabel: label) } catch {
+                throw ValidationError("invalid --url '\(url)': \(error.reason)")
             }
         }
         if quick && !compare { throw ValidationError("--quick goes with --compare") }
@@ -193,19 +200,31 @@ struct BenchCommand: AsyncParsableCommand {
         if let fidelity { _ = try HardwareFile.load(fidelity) }
         return Settings(
             plan: plan, target: target, rates: rateValues, concurrency: concurrency, drainLimit: drain, slo: slo, goodput: thresholds,
-            out: out, label: label, policies: policyList.kinds, kvCacheTokens: kvCacheTokens, threads: threads, url: url, fidelity: fidelity)
+            out: out, label: label, policies: policyList.kinds, kvCacheTokens: kvCacheTokens, threads: threads, servers: servers, fidelity: fidelity)
     }
 
+    /// Every rate against every server, the servers taking turns (reversed at every other rate).
     private func runAgainstURL(_ settings: Settings, filler: FillerText) async throws {
-        guard let url = settings.url, let slo = settings.slo else { return }
+        guard !settings.servers.isEmpty, let slo = settings.slo else { return }
         let workload: Workload
         do { workload = try settings.plan.workload() } catch { throw ValidationError(error.description) }
         var runs: [BenchRun] = []
-        for rate in settings.rates {
-            runs.append(try await settings.measure(rate: rate, base: url, label: settings.label, workload: workload, filler: filler, slo: slo))
+        for (round, rate) in settings.rates.enumerated() {
+            for server in BenchServer.order(settings.servers, round: round) {
+                runs.append(try await settings.measure(rate: rate, base: server.url, label: server.label, workload: workload, filler: filler, slo: slo))
+            }
         }
-        let configuration = BenchOutput.configurationLines(settings, slo: slo, extra: ["server: \(url)"])
-        try BenchOutput.write(runs, title: "augserve bench", configuration: configuration, settings: settings, charts: false)
+        let several = settings.servers.count > 1
+        let serverLines = settings.servers.map { "server \($0.label): \($0.url)" }
+            + (several ? ["servers take turns at each rate, the order reversed at every other rate"] : [])
+        let configuration = BenchOutput.configurationLines(settings, slo: slo, extra: serverLines)
+        var sections = ""
+        if several {
+            let comparison = BenchComparison.comparison(runs)
+            print(comparison)
+            sections = "\n## Side by side\n\n" + comparison
+        }
+        try BenchOutput.write(runs, title: "augserve bench", configuration: configuration, settings: settings, charts: several, sections: sections)
     }
 }
 

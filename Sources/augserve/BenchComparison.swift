@@ -77,8 +77,9 @@ struct BenchComparison {
         try BenchOutput.write(runs, title: "augserve bench --compare", configuration: configuration, settings: settings, charts: true, sections: sections)
     }
 
-    /// One row per rate: each policy's goodput, attainment, mean and p95 TTFT, mean normalized
-    /// latency; then AugServe's goodput ratio against each baseline.
+    /// One row per rate: each policy's (or server's) goodput, attainment, mean and p95 TTFT, mean
+    /// normalized latency; then the reference's goodput ratio against each other one — `augserve`
+    /// where it ran, else the first label.
     static func comparison(_ runs: [BenchRun]) -> String {
         let policies = runs.map(\.summary.labels.policy).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         let rates = Array(Set(runs.map(\.summary.labels.rate))).sorted()
@@ -90,17 +91,17 @@ struct BenchComparison {
                 lines.append("| \(Format.number(rate, decimals: 3)) | \(policy) | \(f(run.summary.goodputPerSecond)) | \(f(run.summary.attainment)) | \(f(run.ttft.mean)) | \(f(run.ttft.percentile(95))) | \(f(run.normalizedLatency.mean, 4)) | \(run.failures.reduce(0) { $0 + $1.count }) |")
             }
         }
-        if policies.contains("augserve"), policies.count > 1 {
+        if let reference = policies.contains("augserve") ? "augserve" : policies.first, policies.count > 1 {
             lines.append("")
             for rate in rates {
-                guard let mine = runs.first(where: { $0.summary.labels.rate == rate && $0.summary.labels.policy == "augserve" }) else { continue }
-                let ratios = policies.filter { $0 != "augserve" }.compactMap { policy -> String? in
+                guard let mine = runs.first(where: { $0.summary.labels.rate == rate && $0.summary.labels.policy == reference }) else { continue }
+                let ratios = policies.filter { $0 != reference }.compactMap { policy -> String? in
                     guard let other = runs.first(where: { $0.summary.labels.rate == rate && $0.summary.labels.policy == policy }) else { return nil }
                     let ratio = other.summary.goodputPerSecond > 0 ? f(mine.summary.goodputPerSecond / other.summary.goodputPerSecond, 2) + "×" : "∞ (baseline 0)"
                     let ttft = other.ttft.mean > 0 ? f((1 - mine.ttft.mean / other.ttft.mean) * 100, 0) + "% lower mean TTFT" : ""
                     return "\(policy) \(ratio), \(ttft)"
                 }
-                lines.append("- at \(Format.number(rate, decimals: 3)) req/s, augserve goodput vs " + ratios.joined(separator: "; "))
+                lines.append("- at \(Format.number(rate, decimals: 3)) req/s, \(reference) goodput vs " + ratios.joined(separator: "; "))
             }
         }
         return lines.joined(separator: "\n") + "\n"

@@ -86,6 +86,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Skip the cost-model measurement at start (use the prior from the model's size until steps are measured).")
     var noCalibrate = false
 
+    @Flag(help: "Keep the built-in vector-kernel limit instead of measuring the product kernels on this CPU at start.")
+    var noKernelTuning = false
+
     @Option(help: "CPU threads for the model.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -113,6 +116,7 @@ struct ServeCommand: AsyncParsableCommand {
         settings.runtime.maxQueuedRequestCount = maxQueuedRequests
         settings.runtime.maxQueuedTokenCount = maxQueuedTokens
         settings.runtime.calibratesAtStart = !noCalibrate
+        settings.tunesKernels = !noKernelTuning
         settings.server.host = host
         settings.server.port = port
         settings.server.apiKey = apiKey

@@ -41,6 +41,8 @@ final class LiveServer: Sendable {
         settings.server.port = 0
         settings.server.drainTimeout = .seconds(5)
         settings.runtime.checksInvariants = true
+        // The debug build's kernels are far slower than release ones: measuring them is no guide.
+        settings.tunesKernels = false
         configure(&settings)
         return settings
     }

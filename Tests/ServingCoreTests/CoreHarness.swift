@@ -21,10 +21,12 @@ final class CoreHarness {
         budget: Int? = nil, maxRunning: Int = 256, maxContext: Int = 128, prefixCaching: Bool = false,
         cost: IterationCostModel = CoreHarness.defaultCost, stepDuration: Duration = .milliseconds(10),
         augserve: AugServeParameters = AugServeParameters(), interceptPredictor: PredictorKind = .oracle,
-        vocabularySize: Int? = nil, emitsTokenEvents: Bool = false
+        vocabularySize: Int? = nil, emitsTokenEvents: Bool = false, swapBudgetFollowsCost: Bool = false
     ) throws {
+        var policyConfiguration = PolicyConfiguration(kind: policy, interceptPredictor: interceptPredictor, augserve: augserve)
+        policyConfiguration.swapBudgetFollowsCost = swapBudgetFollowsCost
         let configuration = EngineConfiguration(
-            policy: PolicyConfiguration(kind: policy, interceptPredictor: interceptPredictor, augserve: augserve),
+            policy: policyConfiguration,
             cache: CacheConfiguration(
                 blockSize: blockSize, deviceBlockCount: deviceBlocks, hostBlockCount: hostBlocks,
                 prefixCachingEnabled: prefixCaching || policy == .vllmAPC),

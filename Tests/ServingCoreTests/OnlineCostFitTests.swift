@@ -13,7 +13,7 @@ import Workloads
         kvBytesPerToken: 46_080, swapBytesPerSecond: 2e9)
 
     static func seconds(_ model: IterationCostModel, _ shape: StepShape) -> Double {
-        model.computeSeconds(batchTokenCount: shape.tokenCount, decodeContextTokenCount: shape.decodeContextTokenCount)
+        model.computeSeconds(batchTokenCount: shape.tokenCount, decodeContextTokenCount: shape.decodeContextTokenCount, sampledSequenceCount: shape.sampledSequenceCount)
             + model.swapSeconds(tokenCount: shape.swapTokenCount)
     }
 
@@ -67,6 +67,35 @@ import Workloads
         #expect(fit.prior == model && fit.current == model)
         #expect(Self.relativeError(model.perToken, Self.truth.perToken) < 0.05)
         #expect(abs(model.swapBytesPerSecond - Self.truth.swapBytesPerSecond) / Self.truth.swapBytesPerSecond < 0.2)
+    }
+
+    /// On the CPU a decode token costs more than a prefill token (its LM-head row and sampling):
+    /// prefill chunks sample once, decode batches once per token, so `w` is identifiable and the
+    /// fit separates it from `a`.
+    @Test func separatesThePerSampledSequenceCostFromThePerTokenCost() throws {
+        var truth = Self.truth
+        truth.perSampledSequence = .microseconds(1200)
+        var fit = try OnlineCostFit(prior: Self.prior)
+        var random = SeededRandom(seed: 11)
+        var latest: IterationCostModel?
+        for _ in 0..<400 {
+            let decodes = Int(random.next() % 16) + 1
+            let prefill = random.next() % 3 == 0 ? Int(random.next() % 384) + 16 : 0
+            let shape = StepShape(
+                tokenCount: decodes + prefill, decodeContextTokenCount: decodes * Int(random.next() % 900 + 50),
+                sampledSequenceCount: decodes + (prefill > 0 ? 1 : 0))
+            let seconds = Self.seconds(truth, shape) * (1 + 0.02 * (random.nextUnitDouble() - 0.5))
+            if let model = fit.add(shape, duration: .seconds(seconds)) { latest = model }
+        }
+        let model = try #require(latest)
+        #expect(Self.relativeError(model.perSampledSequence, truth.perSampledSequence) < 0.1, "w = \(model.perSampledSequence)")
+        #expect(Self.relativeError(model.perToken, truth.perToken) < 0.05, "a = \(model.perToken)")
+        // A plan's shape counts the sequences that sample.
+        let plan = BatchPlan(sequences: [
+            ScheduledSequence(requestID: RequestID(1), tokens: [1, 2, 3], startPosition: 0, blockTable: [BlockID(index: 0)], samplesNextToken: false),
+            ScheduledSequence(requestID: RequestID(2), tokens: [4], startPosition: 7, blockTable: [BlockID(index: 1)], samplesNextToken: true),
+        ])
+        #expect(plan.shape(blockSize: 16) == StepShape(tokenCount: 4, decodeContextTokenCount: 8, sampledSequenceCount: 1))
     }
 
     @Test func badSamplesAndParametersAreRefused() throws {

@@ -62,4 +62,34 @@ import Testing
         let derived = SwapBudget.derived(from: cost, chunkTokenCount: 384)
         #expect(abs(derived.b - 109) < 2)
     }
+
+    /// The live engine's split follows its cost model (at start and at every refit); a fixed split
+    /// stays where it was configured.
+    @Test(arguments: [PolicyKind.infercept, .augserve])
+    func swapBudgetFollowsTheCostModel(policy: PolicyKind) throws {
+        func cost(link: Double) -> IterationCostModel {
+            IterationCostModel(
+                fixed: .milliseconds(10), perToken: .microseconds(50), perContextToken: .nanoseconds(300),
+                kvBytesPerToken: 458_752, swapBytesPerSecond: link)
+        }
+        func totalBudget(_ harness: CoreHarness) throws -> Int {
+            try harness.submit(prompt: 8, segments: [ScriptedSegment(decodeTokenCount: 2)], seed: Int32(harness.plans.count + 1))
+            try harness.step()
+            return harness.core.snapshot.swapInBudget + harness.core.snapshot.swapOutBudget
+        }
+        let slow = cost(link: 1e9), fast = cost(link: 200e9)
+        let following = try CoreHarness(policy: policy, cost: slow, swapBudgetFollowsCost: true)
+        let fixed = try CoreHarness(policy: policy, cost: slow)
+        let slowTotal = try totalBudget(following)
+        let fixedTotal = try totalBudget(fixed)
+        #expect(slowTotal == SwapBudget.derived(from: slow, chunkTokenCount: 384).totalTokenCount(chunkTokenCount: 384))
+        #expect(fixedTotal == SwapBudget().totalTokenCount(chunkTokenCount: 384))
+        #expect(slowTotal != fixedTotal)
+        try following.core.updateCostModel(fast)
+        try fixed.core.updateCostModel(fast)
+        let fastTotal = try totalBudget(following)
+        #expect(fastTotal == SwapBudget.derived(from: fast, chunkTokenCount: 384).totalTokenCount(chunkTokenCount: 384))
+        #expect(fastTotal > 10 * slowTotal)
+        #expect(try totalBudget(fixed) == fixedTotal)
+    }
 }

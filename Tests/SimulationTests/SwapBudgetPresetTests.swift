@@ -25,7 +25,7 @@ import Testing
     @Test func derivedBudgetsFitOneIterationOfTheLink() throws {
         for preset in HardwarePreset.all where preset.publishedSwapBudget == nil {
             let hardware = preset.derive()
-            let iteration = hardware.cost.computeSeconds(batchTokenCount: 384, decodeContextTokenCount: 0)
+            let iteration = hardware.cost.chunkSeconds(tokenCount: 384)
             let linkTokens = iteration * hardware.cost.swapBytesPerSecond / Double(hardware.cost.kvBytesPerToken)
             #expect(abs(Double(hardware.swapTokensPerIteration) - linkTokens) <= 2, "\(preset.name): \(hardware.swapTokensPerIteration) vs \(linkTokens)")
         }
@@ -59,7 +59,7 @@ import Testing
         var executor = SimulatedExecutor(cost: cost, deviceBlockCount: 400, blockSize: 16)
         let decode = ScheduledSequence(
             requestID: RequestID(1), tokens: [7], startPosition: 63, blockTable: (0..<4).map { BlockID(index: $0) }, samplesNextToken: true)
-        let compute = cost.computeSeconds(batchTokenCount: 1, decodeContextTokenCount: 64)
+        let compute = cost.computeSeconds(batchTokenCount: 1, decodeContextTokenCount: 64, sampledSequenceCount: 1)
         var durations: [Duration] = []
         for blocks in [0, 10, 300] {
             let transfers = (0..<blocks).map { BlockTransfer(device: BlockID(index: 4 + $0), host: HostSlotID(index: $0)) }

@@ -11,7 +11,8 @@ final class AugServePolicy: SchedulingPolicy {
     var accuracy: PredictorAccuracy? { predictionAccuracy }
     var budgetController: DynamicTokenBudget
     let staticBudget: Int
-    let swapSplit: SwapBudget
+    private(set) var swapSplit: SwapBudget
+    private let policyConfiguration: PolicyConfiguration
     private(set) lazy var queue = RankedWaitingQueue(
         describe: { request in Self.rankInput(of: request) },
         prepare: { [unowned self] now in self.rankingContext(now: now) },
@@ -27,14 +28,15 @@ final class AugServePolicy: SchedulingPolicy {
     init(configuration: EngineConfiguration) {
         parameters = configuration.policy.augserve
         predictor = makePredictor(parameters.predictor)
+        policyConfiguration = configuration.policy
+        let split = configuration.policy.swapBudget(under: configuration.cost)
         estimator = CostEstimator(
-            cost: configuration.cost, chunkTokenCount: configuration.policy.interceptChunkTokenCount,
-            swapBudget: configuration.policy.swapBudget)
+            cost: configuration.cost, chunkTokenCount: configuration.policy.interceptChunkTokenCount, swapBudget: split)
         budgetController = DynamicTokenBudget(
             parameters: parameters, cost: configuration.cost,
             normalizedLatencyObjective: parameters.normalizedLatencyObjective ?? configuration.cost.singleIterationTime * 10)
         staticBudget = configuration.limits.maxBatchedTokenCount
-        swapSplit = configuration.policy.swapBudget
+        swapSplit = split
     }
 
     var normalizedLatencyObjective: Duration { budgetController.normalizedLatencyObjective }
@@ -42,6 +44,7 @@ final class AugServePolicy: SchedulingPolicy {
     /// The live engine's fitted cost model: values, waste, triage and the budget ceiling follow it;
     /// a default normalized-latency objective (10 × the single-iteration time) follows it too.
     func costModelChanged(_ cost: IterationCostModel) {
+        swapSplit = policyConfiguration.swapBudget(under: cost)
         estimator = CostEstimator(cost: cost, chunkTokenCount: estimator.chunkTokenCount, swapBudget: swapSplit)
         budgetController.cost = cost
         budgetController.normalizedLatencyObjective = parameters.normalizedLatencyObjective ?? cost.singleIterationTime * 10
@@ -106,7 +109,7 @@ final class AugServePolicy: SchedulingPolicy {
         RankingContext(
             now: now.seconds, ttft: parameters.ttftObjective.seconds, beta: parameters.beta,
             starvationAfter: parameters.starvationAfter.seconds, normalizedLatency: normalizedLatencyObjective.seconds,
-            budget: currentBudget, iterationSeconds: estimator.cost.computeSeconds(batchTokenCount: currentBudget, decodeContextTokenCount: 0),
+            budget: currentBudget, iterationSeconds: estimator.cost.chunkSeconds(tokenCount: currentBudget),
             behindClasses: parameters.classAttainmentFloor.map(classAttainment.behind(floor:)) ?? [])
     }
 

@@ -18,7 +18,7 @@ struct CostEstimator {
     }
 
     /// One iteration of a busy engine (a full chunk), the time unit of the estimates.
-    var iterationSeconds: Double { cost.computeSeconds(batchTokenCount: chunkTokenCount, decodeContextTokenCount: 0) }
+    var iterationSeconds: Double { cost.chunkSeconds(tokenCount: chunkTokenCount) }
 
     /// Prefilling `tokens` on top of `context`: one iteration per chunk, holding the context so far.
     func prefill(context: Int, tokens: Int) -> Double {

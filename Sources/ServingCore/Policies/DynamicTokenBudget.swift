@@ -17,9 +17,11 @@ struct DynamicTokenBudget {
         self.normalizedLatencyObjective = normalizedLatencyObjective
     }
 
-    /// The largest batch (tokens) whose iteration stays under half the per-token objective.
-    func maxBudget(decodeContextTokens: Int) -> Int {
-        let room = normalizedLatencyObjective.seconds * parameters.maxBudgetObjectiveFraction - cost.fixed.seconds - cost.perContextToken.seconds * Double(decodeContextTokens)
+    /// The largest batch (tokens) whose iteration stays under half the per-token objective, with
+    /// `sampledSequences` sequences sampling in it.
+    func maxBudget(decodeContextTokens: Int, sampledSequences: Int = 0) -> Int {
+        let room = normalizedLatencyObjective.seconds * parameters.maxBudgetObjectiveFraction - cost.fixed.seconds
+            - cost.perContextToken.seconds * Double(decodeContextTokens) - cost.perSampledSequence.seconds * Double(sampledSequences)
         let tokens = (room / cost.perToken.seconds + 1e-6).rounded(.down)
         // Bounded before the conversion: a tiny `a` or a huge objective must not trap (NaN → the cap).
         let cap = Double(SchedulerLimits.maxTokenBudget)
@@ -29,7 +31,8 @@ struct DynamicTokenBudget {
     mutating func next(freeTokens: Int, preservedTokens: Int, runningDecodes: Int, decodeContextTokens: Int) -> Int {
         let reserve = Double(runningDecodes * parameters.decodeLookahead)
         let raw = (Double(freeTokens) + parameters.gamma * Double(preservedTokens) - reserve) / parameters.kappa
-        let upper = Double(maxBudget(decodeContextTokens: decodeContextTokens))
+        // The running decodes and one admitted prefill sample in the iteration.
+        let upper = Double(maxBudget(decodeContextTokens: decodeContextTokens, sampledSequences: runningDecodes + 1))
         let clamped = min(max(raw, Double(parameters.minBudget)), upper)
         let value = smoothed.map { (1 - parameters.eta) * $0 + parameters.eta * clamped } ?? clamped
         smoothed = value

@@ -6,7 +6,8 @@ final class InferceptPolicy: SchedulingPolicy {
     let swapsUnderPressure = true
     private let maxBatchedTokenCount: Int
     private let chunkTokenCount: Int
-    private let swapBudgetSplit: SwapBudget
+    private(set) var swapBudgetSplit: SwapBudget
+    private let policyConfiguration: PolicyConfiguration
     private var waste: WasteModel
     /// Where call durations come from: the trace (oracle), as in InferCept's experiments, or —
     /// on the live engine, where durations are unknown — the history predictor.
@@ -17,14 +18,15 @@ final class InferceptPolicy: SchedulingPolicy {
     init(configuration: EngineConfiguration) {
         maxBatchedTokenCount = configuration.limits.maxBatchedTokenCount
         chunkTokenCount = configuration.policy.interceptChunkTokenCount
-        swapBudgetSplit = configuration.policy.swapBudget
+        policyConfiguration = configuration.policy
+        swapBudgetSplit = configuration.policy.swapBudget(under: configuration.cost)
         waste = WasteModel(
-            cost: configuration.cost, chunkTokenCount: configuration.policy.interceptChunkTokenCount,
-            swapBudget: configuration.policy.swapBudget)
+            cost: configuration.cost, chunkTokenCount: configuration.policy.interceptChunkTokenCount, swapBudget: swapBudgetSplit)
         predictor = makePredictor(configuration.policy.interceptPredictor)
     }
 
     func costModelChanged(_ cost: IterationCostModel) {
+        swapBudgetSplit = policyConfiguration.swapBudget(under: cost)
         waste = WasteModel(cost: cost, chunkTokenCount: chunkTokenCount, swapBudget: swapBudgetSplit)
     }
 

@@ -22,7 +22,7 @@ struct WasteModel {
         let h = max(chunkTokenCount - pendingRunningTokenCount, 1)
         let n = Double((c + h - 1) / h - 1)
         let r = Double(c % h)
-        let fs = cost.computeSeconds(batchTokenCount: chunkTokenCount, decodeContextTokenCount: 0)
+        let fs = cost.chunkSeconds(tokenCount: chunkTokenCount)
         let fh = a * Double(h)
         let rmD = Double(rm)
         return fs * Double(h) * n * (n + 1) / 2 + fh * n * rmD + a * r * (rmD + r)
@@ -39,7 +39,7 @@ struct WasteModel {
         guard c > 0 else { return 0 }
         let perDirection = max(1, swapBudget.totalTokenCount(chunkTokenCount: chunkTokenCount) / 2)
         let iterations = Double((c + perDirection - 1) / perDirection)
-        let fs = cost.computeSeconds(batchTokenCount: chunkTokenCount, decodeContextTokenCount: 0)
+        let fs = cost.chunkSeconds(tokenCount: chunkTokenCount)
         let stall = iterations * cost.swapStallSeconds(computeSeconds: fs, swapTokenCount: perDirection)
         return 2 * (cost.swapSeconds(tokenCount: c) * Double(c) + stall * Double(rm))
     }
