@@ -91,6 +91,21 @@ public enum BenchReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// Per run: the prompt tokens per request the server counted, against those the workload
+    /// meant (in generic mode every segment re-sends the context as text, tokenized again).
+    public static func promptTokenTable(_ runs: [BenchRun]) -> String {
+        var lines = ["| policy | rate | server-counted | workload | ratio |", "|---|---|---|---|---|"]
+        for run in runs {
+            let reported = run.records.filter { $0.serverPromptTokens > 0 }
+            guard !reported.isEmpty else { continue }
+            let server = Double(reported.reduce(0) { $0 + $1.serverPromptTokens }) / Double(reported.count)
+            let intended = Double(reported.reduce(0) { $0 + $1.intendedPromptTokens }) / Double(reported.count)
+            lines.append("| \(run.summary.labels.policy) | \(Format.number(run.summary.labels.rate, decimals: 3)) | "
+                + "\(Format.number(server, decimals: 1)) | \(Format.number(intended, decimals: 1)) | \(intended > 0 ? Format.number(server / intended, decimals: 3) : "—") |")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     public static func failureLines(_ runs: [BenchRun]) -> String {
         var lines: [String] = []
         for run in runs where !run.failures.isEmpty {
@@ -106,6 +121,7 @@ public enum BenchReport {
         text += "## Goodput and SLO attainment (SPEC §7 columns)\n\n" + ReportFormat.markdownTable(runs.map(\.summary)) + "\n"
         text += "## Client-side latencies\n\n" + latencyTable(runs) + "\n"
         text += "## Attainment per request class\n\n" + classTable(runs) + "\n"
+        text += "## Prompt tokens per request\n\n" + promptTokenTable(runs) + "\n"
         text += "## Failed requests\n\n" + failureLines(runs)
         return text
     }

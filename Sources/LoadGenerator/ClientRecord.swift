@@ -24,6 +24,11 @@ public struct ClientRecord: Sendable, Equatable, Codable {
     /// Gaps between consecutive content chunks, seconds, calls excluded.
     public var interTokenGaps: [Double] = []
     public var cachedTokens = 0
+    /// Σ prompt tokens the server reported (`usage.prompt_tokens`) over the request's HTTP
+    /// requests, and Σ the context tokens the workload meant them to carry: in generic mode the
+    /// context goes back as text and is tokenized again, so the two may differ.
+    public var serverPromptTokens = 0
+    public var intendedPromptTokens = 0
     public var preemptions = 0
     public var swappedBlocks = 0
     public var failure: String?

@@ -71,6 +71,8 @@ struct RequestPlayer: Sendable {
         record.callCount = response.extensionCalls ?? trace.callCount
         record.callTime = response.extensionCallSeconds.map { .seconds($0) } ?? trace.totalCallDuration
         record.cachedTokens = response.cachedTokens
+        record.serverPromptTokens = response.promptTokens ?? 0
+        record.intendedPromptTokens = trace.promptTokenCount
         record.preemptions = response.preemptions
         record.swappedBlocks = response.swappedBlocks
     }
@@ -79,12 +81,16 @@ struct RequestPlayer: Sendable {
 
     private func playAsClient(_ trace: TraceRequest, prompt: String, instance: UInt64, into record: inout ClientRecord) async throws {
         var context = prompt
+        var contextTokens = trace.promptTokenCount
         for (position, segment) in trace.segments.enumerated() {
             if segment.decodeTokenCount > 0 {
                 let body = #"{"model":"\#(model)","prompt":\#(JSONValue.quoted(context)),"max_tokens":\#(segment.decodeTokenCount),"temperature":0,"ignore_eos":true,"stream":true,"stream_options":{"include_usage":true}}"#
                 let response = try await stream(body: body, record: &record, callBoundaries: [])
                 record.generatedTokens += response.completionTokens ?? response.contentChunks
                 if position == 0 { record.cachedTokens = response.cachedTokens }
+                record.serverPromptTokens += response.promptTokens ?? 0
+                record.intendedPromptTokens += contextTokens
+                contextTokens += segment.decodeTokenCount
                 context += response.text
             }
             guard let call = segment.call else { continue }
@@ -93,6 +99,7 @@ struct RequestPlayer: Sendable {
             record.callCount += 1
             record.callTime += call.duration
             record.returnedTokens += call.returnedTokenCount
+            contextTokens += call.returnedTokenCount
             context += filler.text(tokens: call.returnedTokenCount, key: FillerText.mix(instance &* 31 &+ UInt64(position)))
         }
     }
@@ -104,6 +111,7 @@ struct RequestPlayer: Sendable {
         var contentChunks = 0
         var completionTokens: Int?
         var cachedTokens = 0
+        var promptTokens: Int?
         var extensionCalls: Int?
         var extensionReturned: Int?
         var extensionCallSeconds: Double?
@@ -150,6 +158,7 @@ struct RequestPlayer: Sendable {
                 }
                 if let usage = object["usage"] as? [String: Any] {
                     result.completionTokens = usage["completion_tokens"] as? Int
+                    result.promptTokens = usage["prompt_tokens"] as? Int
                     result.cachedTokens = ((usage["prompt_tokens_details"] as? [String: Any])?["cached_tokens"] as? Int) ?? 0
                 }
                 if let ext = object["augserve"] as? [String: Any] {

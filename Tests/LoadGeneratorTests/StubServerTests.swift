@@ -9,7 +9,7 @@ import Workloads
 @testable import LoadGenerator
 
 /// The load generator against a stub OpenAI endpoint that answers at once: it must not be the
-/// bottleneck. The highest rate the live comparison uses is 4 req/s; this sends 50 req/s (12.5×).
+/// bottleneck. The highest rate the live comparisons use is 8 req/s; this sends 100 req/s (12.5×).
 @Suite(.serialized) struct StubServerTests {
     /// A stub `/v1/models` and streaming `/v1/completions`: four content chunks, usage, `[DONE]`;
     /// a prompt containing "fail" gets a 500.
@@ -47,7 +47,7 @@ import Workloads
     @Test(arguments: BenchTarget.allCases)
     func sustainsTenTimesTheHighestRate(target: BenchTarget) async throws {
         try await Self.withStub { port in
-            let arrivals = try Self.arrivals(rate: 50, window: .seconds(6))
+            let arrivals = try Self.arrivals(rate: 100, window: .seconds(6))
             var run = LoadRun(baseURL: "http://127.0.0.1:\(port)", target: target, filler: FillerText(words: [" a", " b"]))
             run.concurrency = 256
             run.drainLimit = .seconds(30)
@@ -57,12 +57,16 @@ import Workloads
             // Sent on schedule: how late each request went out after its arrival.
             let lags = records.compactMap { record in record.sentAt.map { ($0 - record.arrival).secondsValue } }.sorted()
             let p99 = Percentile.of(99, sorted: lags)
-            print("stub, \(target): \(arrivals.count) requests at 50 req/s, send lag p50 \(Percentile.of(50, sorted: lags) * 1000) ms, p99 \(p99 * 1000) ms")
+            print("stub, \(target): \(arrivals.count) requests at 100 req/s, send lag p50 \(Percentile.of(50, sorted: lags) * 1000) ms, p99 \(p99 * 1000) ms")
             let generated = records.map(\.generatedTokens)
             #expect(generated.allSatisfy { $0 == (target == .augserve ? 4 : 8) }, "\(Set(generated))")
             if target == .generic {
                 #expect(records.allSatisfy { $0.callCount == 1 && $0.returnedTokens == 3 })
             }
+            // The stub counts 3 prompt tokens per HTTP request; the workload means 8 (the prompt),
+            // and in generic mode 8 + (8 + 2 decoded + 3 returned) over its two requests.
+            #expect(records.allSatisfy { $0.serverPromptTokens == (target == .augserve ? 3 : 6) })
+            #expect(records.allSatisfy { $0.intendedPromptTokens == (target == .augserve ? 8 : 21) })
         }
     }
 
