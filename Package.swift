@@ -128,6 +128,7 @@ let package = Package(
             dependencies: [
                 "LoadGenerator", "Workloads", "Measurement", "Tokenization", "ModelFiles",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .testTarget(name: "StructuredOutputTests", dependencies: ["StructuredOutput", "Tokenization", "ModelFiles", "Workloads"]),

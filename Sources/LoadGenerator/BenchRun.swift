@@ -112,6 +112,12 @@ public enum BenchReport {
             let reasons = run.failures.map { "\($0.count) × \($0.reason)" }.joined(separator: "; ")
             lines.append("- \(run.summary.labels.policy) at \(Format.number(run.summary.labels.rate, decimals: 3)) req/s: \(reasons)")
         }
+        for run in runs {
+            let retried = run.records.reduce(0) { $0 + $1.connectionRetries }
+            guard retried > 0 else { continue }
+            lines.append("- \(run.summary.labels.policy) at \(Format.number(run.summary.labels.rate, decimals: 3)) req/s: "
+                + "\(retried) HTTP requests sent again after the server closed a pooled keep-alive connection (not failures)")
+        }
         return lines.isEmpty ? "No failed requests.\n" : lines.joined(separator: "\n") + "\n"
     }
 

@@ -1,13 +1,16 @@
 import Foundation
 
-/// One server a bench measures: a label for its runs in the report and its base URL.
+/// One server a bench measures: a label for its runs in the report, its base URL, and how its
+/// calls are played when that differs between servers (nil: the bench's `--target`).
 public struct BenchServer: Sendable, Equatable {
     public var label: String
     public var url: String
+    public var target: BenchTarget?
 
-    public init(label: String, url: String) {
+    public init(label: String, url: String, target: BenchTarget? = nil) {
         self.label = label
         self.url = url
+        self.target = target
     }
 
     /// Why a `--url` list was refused.
@@ -50,6 +53,24 @@ public struct BenchServer: Sendable, Equatable {
             throw Invalid(reason: "label '\(server.label)' is given twice")
         }
         return servers
+    }
+
+    /// `--target augserve` for every server, or `--target augserve,generic` one per server (the same
+    /// URL may appear twice under two labels: one server measured in both modes, taking turns).
+    /// Returns the bench's target and the servers with theirs.
+    public static func assignTargets(_ text: String, to servers: [BenchServer]) throws(Invalid) -> (BenchTarget, [BenchServer]) {
+        var targets: [BenchTarget] = []
+        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let name = item.trimmingCharacters(in: .whitespaces)
+            guard let target = BenchTarget(rawValue: name) else { throw Invalid(reason: "'\(name)' is not augserve or generic") }
+            targets.append(target)
+        }
+        guard let first = targets.first else { throw Invalid(reason: "no target given") }
+        if targets.count == 1 { return (first, servers) }
+        guard targets.count == servers.count else {
+            throw Invalid(reason: "\(targets.count) targets for \(servers.count) servers: give one for all, or one per --url server")
+        }
+        return (first, zip(servers, targets).map { BenchServer(label: $0.label, url: $0.url, target: $1) })
     }
 
     /// The order the servers take turns in at the `round`-th rate: as given on even rounds,

@@ -31,6 +31,8 @@ public struct ClientRecord: Sendable, Equatable, Codable {
     public var intendedPromptTokens = 0
     public var preemptions = 0
     public var swappedBlocks = 0
+    /// Requests sent again because a pooled connection had been closed by the server.
+    public var connectionRetries = 0
     public var failure: String?
 
     public init(index: Int, type: String, arrival: Duration, promptTokens: Int) {

@@ -63,7 +63,9 @@ public struct LoadRun: Sendable {
     /// A client with its own event loop thread, a pool as large as the concurrency.
     static func makeClient(concurrency: Int) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
-        configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, concurrency))
+        // Idle connections are dropped before common servers' keep-alive timeouts (5 s in
+        // llama.cpp's and uvicorn's), so the pool rarely hands out one the server is closing.
+        configuration.connectionPool = .init(idleTimeout: .seconds(2), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, concurrency))
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(600))
         return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup(numberOfThreads: 1), configuration: configuration)
     }

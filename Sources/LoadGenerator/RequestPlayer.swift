@@ -125,7 +125,7 @@ struct RequestPlayer: Sendable {
         request.headers.add(name: "content-type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: body))
         if record.sentAt == nil { record.sentAt = now() }
-        let response = try await client.execute(request, timeout: .init(timeout))
+        let response = try await executeRetryingStaleConnections(request, record: &record)
         guard response.status == .ok else {
             let text = (try? await response.body.collect(upTo: 1 << 16)).map { String(buffer: $0) } ?? ""
             throw BenchError.server("HTTP \(response.status.code): \(Self.errorMessage(text))")
@@ -172,6 +172,27 @@ struct RequestPlayer: Sendable {
         }
         guard done else { throw BenchError.server("the stream ended without [DONE]") }
         return result
+    }
+
+    /// A pooled keep-alive connection the server closed just as it was reused fails before any
+    /// response arrives; the request never reached a handler, so it is sent again on a new
+    /// connection (at most twice more; counted in the record). Any other error is the server's.
+    private func executeRetryingStaleConnections(_ request: HTTPClientRequest, record: inout ClientRecord) async throws -> HTTPClientResponse {
+        var attempt = 0
+        while true {
+            do {
+                return try await client.execute(request, timeout: .init(timeout))
+            } catch where attempt < 2 && Self.isStaleConnection(error) && !Task.isCancelled {
+                attempt += 1
+                record.connectionRetries += 1
+            }
+        }
+    }
+
+    static func isStaleConnection(_ error: any Error) -> Bool {
+        if let client = error as? HTTPClientError, client == .remoteConnectionClosed { return true }
+        if let channel = error as? ChannelError, channel == .ioOnClosedChannel { return true }
+        return false
     }
 
     static func errorMessage(_ body: String) -> String {

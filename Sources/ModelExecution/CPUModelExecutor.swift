@@ -41,8 +41,11 @@ public final class CPUModelExecutor: ModelExecutor {
     @discardableResult
     public func tuneKernels() -> KernelTuning { forward.tuneKernels() }
 
-    /// Sequences per step up to which products use the quantized vector kernels.
-    public var vectorRowLimit: Int { forward.vectorRowLimit }
+    /// Where the forward pass switches product modes (tuned, given, or built in).
+    public var kernelThresholds: KernelThresholds {
+        get { forward.kernelThresholds }
+        set { forward.kernelThresholds = newValue }
+    }
 
     public func execute(_ plan: BatchPlan) throws -> StepOutput {
         let clock = ContinuousClock()

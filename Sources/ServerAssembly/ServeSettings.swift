@@ -1,6 +1,7 @@
 import APIServer
 import EngineRuntime
 import ServingCore
+import Transformer
 
 /// Everything `augserve serve` is configured with, validated once (`validate()`), before the
 /// model is loaded.
@@ -27,6 +28,9 @@ public struct ServeSettings: Sendable {
     /// Measure the product kernels at start and choose the vector-kernel limit for this CPU
     /// (`--no-kernel-tuning`: keep the built-in limit).
     public var tunesKernels = true
+    /// Thresholds to use instead of measuring them (`bench --compare` measures once and gives
+    /// every policy's server the same kernels, so a timing wobble cannot favour one policy).
+    public var kernelThresholds: KernelThresholds?
     /// The server-side tools' configuration file (`--config`), if any.
     public var toolConfigurationPath: String?
     public var runtime = RuntimeConfiguration()

@@ -19,6 +19,8 @@ public struct ServingStack: Sendable {
     public let description: String
     public let deviceBlockCount: Int
     public let hostBlockCount: Int
+    /// The product-mode thresholds the executor runs with.
+    public let kernelThresholds: KernelThresholds
 
     /// Why a stack could not be built (a bad setting or an unloadable model), one line.
     public struct BuildError: Error, CustomStringConvertible {
@@ -95,7 +97,16 @@ public struct ServingStack: Sendable {
             model: llama, deviceBlockCount: deviceBlocks, blockSize: settings.blockSize, hostBlockCount: hostBlocks, threads: settings.threads,
             niceness: settings.runtime.engineThreadNiceness)
         // Before the engine's start-up calibration, which measures steps with the chosen kernels.
-        let kernels = settings.tunesKernels ? executor.tuneKernels().description : "built-in vector-kernel limit \(executor.vectorRowLimit) sequences"
+        let kernels: String
+        if let given = settings.kernelThresholds {
+            executor.kernelThresholds = given
+            kernels = "kernels as given: \(given)"
+        } else if settings.tunesKernels {
+            kernels = executor.tuneKernels().description
+        } else {
+            kernels = "built-in kernels: \(executor.kernelThresholds)"
+        }
+        let thresholds = executor.kernelThresholds
         var runtime = settings.runtime
         runtime.fillerTokens = model.fillerTokens
         var server = settings.server
@@ -114,7 +125,7 @@ public struct ServingStack: Sendable {
             """
         return ServingStack(
             application: application, engine: engine, model: model, description: description,
-            deviceBlockCount: deviceBlocks, hostBlockCount: hostBlocks)
+            deviceBlockCount: deviceBlocks, hostBlockCount: hostBlocks, kernelThresholds: thresholds)
     }
 
     /// A first guess from the model's size (weights streamed at ~13 GB/s, products at ~100

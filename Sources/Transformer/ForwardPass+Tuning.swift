@@ -1,3 +1,28 @@
+/// Where the product modes change: rows up to `vectorRowLimit` use the quantized vector kernels,
+/// rows from `tokenTileRows` token tiles, rows between them row tiles.
+public struct KernelThresholds: Sendable, Equatable, CustomStringConvertible {
+    public var vectorRowLimit: Int
+    public var tokenTileRows: Int
+
+    public init(vectorRowLimit: Int, tokenTileRows: Int) {
+        self.vectorRowLimit = vectorRowLimit
+        self.tokenTileRows = tokenTileRows
+    }
+
+    public var description: String { "vector kernels up to \(vectorRowLimit) rows, token tiles from \(tokenTileRows) rows" }
+}
+
+extension ForwardPass {
+    /// The pass's current thresholds; setting them switches its product modes.
+    public var kernelThresholds: KernelThresholds {
+        get { KernelThresholds(vectorRowLimit: vectorRowLimit, tokenTileRows: tokenTileRows) }
+        set {
+            vectorRowLimit = max(0, newValue.vectorRowLimit)
+            tokenTileRows = max(1, newValue.tokenTileRows)
+        }
+    }
+}
+
 /// What `ForwardPass.tuneKernels` measured on this machine and the thresholds it chose.
 ///
 /// Why it exists: the quantized matrix-vector kernels cost a little per sequence (they re-read

@@ -25,10 +25,20 @@ public struct ModelBenchmark {
     /// Timed runs of the decode steps; the fastest counts.
     public var repetitions = 3
     public var blockSize = 16
+    /// Product-mode thresholds for every measured pass (nil: the built-in ones).
+    public var kernelThresholds: KernelThresholds?
 
     public init(model: LlamaModel, pool: WorkerPool) {
         self.model = model
         self.pool = pool
+    }
+
+    /// Measures the kernels on this CPU as the server does at start (`ForwardPass.tuneKernels`)
+    /// and returns what was measured and the thresholds chosen.
+    public func tuneKernels() throws(TransformerError) -> (KernelTuning, KernelThresholds) {
+        let (pass, _) = try makePass(sequences: 1, tokensPerSequence: blockSize)
+        let tuning = pass.tuneKernels()
+        return (tuning, pass.kernelThresholds)
     }
 
     public func run() throws(TransformerError) -> Result {
@@ -92,7 +102,9 @@ public struct ModelBenchmark {
             blockCount: blocksEach * sequences, blockSize: blockSize, layerCount: h.layerCount,
             kvHeadCount: h.kvHeadCount, headDimension: h.headDimension)
         let tables = (0..<sequences).map { s in (0..<blocksEach).map { Int32($0 * sequences + s) } }
-        return (try ForwardPass(model: model, cache: cache, pool: pool), tables)
+        let pass = try ForwardPass(model: model, cache: cache, pool: pool)
+        if let kernelThresholds { pass.kernelThresholds = kernelThresholds }
+        return (pass, tables)
     }
 
     private func syntheticTokens(_ count: Int, seed: Int) -> [Int32] {

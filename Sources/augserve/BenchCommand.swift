@@ -29,14 +29,16 @@ struct BenchCommand: AsyncParsableCommand {
               augserve bench --compare --quick
               augserve bench --url http://127.0.0.1:8000 --target generic --rates 1,2,4 --duration 2m --out bench-out
               augserve bench --url ours=http://127.0.0.1:8000,llama.cpp=http://127.0.0.1:8200 --target generic --rates 1,2
+              augserve bench --url extension=http://127.0.0.1:8000,generic=http://127.0.0.1:8000 --target augserve,generic
             Several servers: at each rate every server is measured in turn (the order reversed at every \
-            other rate), and a side-by-side table and charts are written.
+            other rate), and a side-by-side table and charts are written; --target may give one mode per \
+            server, so one server can be measured in both modes in one run.
             """)
 
     @Option(help: "Server to measure, e.g. http://127.0.0.1:8000; several as LABEL=URL,LABEL=URL are measured in one run, taking turns at each rate (not with --compare).")
     var url: String?
 
-    @Option(help: "How calls are played: augserve (server-side trace replay) or generic (client-side tool round trips).")
+    @Option(help: "How calls are played: augserve (server-side trace replay) or generic (client-side tool round trips); with several --url servers, one per server (e.g. augserve,generic).")
     var target: String = "augserve"
 
     @Option(help: "Workload: infercept (the bundled mixture) or synthetic.")
@@ -138,7 +140,6 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     func validatedSettings() throws -> Settings {
-        guard let target = BenchTarget(rawValue: target) else { throw ValidationError("invalid --target '\(target)': expected augserve or generic") }
         guard let source = BenchPlan.Source(rawValue: workload) else { throw ValidationError("invalid --workload '\(workload)': expected infercept or synthetic") }
         guard let window = DurationArgument(argument: quick ? "30s" : duration)?.duration, window > .zero, window <= .seconds(86_400) else {
             throw ValidationError("invalid --duration \(duration): expected a duration in (0, 24h], e.g. 60s")
@@ -185,14 +186,22 @@ struct BenchCommand: AsyncParsableCommand {
         guard (64...10_000_000).contains(kvCacheTokens) else { throw ValidationError("invalid --kv-cache-tokens \(kvCacheTokens): must be in 64...10000000") }
         guard (1...256).contains(threads) else { throw ValidationError("invalid --threads \(threads): must be in 1...256") }
         var servers: [BenchServer] = []
+        let target: BenchTarget
         if compare {
             guard url == nil else { throw ValidationError("--compare starts its own servers: leave out --url") }
+            guard let one = BenchTarget(rawValue: self.target) else {
+                throw ValidationError("invalid --target '\(self.target)': expected augserve or generic (one, with --compare)")
+            }
+            target = one
         } else {
             guard let url else {
                 throw ValidationError("missing --url: give the server to measure, e.g. --url http://127.0.0.1:8000 (or use --compare)")
             }
             do { servers = try BenchServer.parseList(url, defaultLabel: label) } catch {
                 throw ValidationError("invalid --url '\(url)': \(error.reason)")
+            }
+            do { (target, servers) = try BenchServer.assignTargets(self.target, to: servers) } catch {
+                throw ValidationError("invalid --target '\(self.target)': \(error.reason)")
             }
         }
         if quick && !compare { throw ValidationError("--quick goes with --compare") }
@@ -211,11 +220,12 @@ struct BenchCommand: AsyncParsableCommand {
         var runs: [BenchRun] = []
         for (round, rate) in settings.rates.enumerated() {
             for server in BenchServer.order(settings.servers, round: round) {
-                runs.append(try await settings.measure(rate: rate, base: server.url, label: server.label, workload: workload, filler: filler, slo: slo))
+                runs.append(try await settings.measure(
+                    rate: rate, base: server.url, label: server.label, target: server.target, workload: workload, filler: filler, slo: slo))
             }
         }
         let several = settings.servers.count > 1
-        let serverLines = settings.servers.map { "server \($0.label): \($0.url)" }
+        let serverLines = settings.servers.map { "server \($0.label): \($0.url)" + ($0.target.map { " (target \($0.rawValue))" } ?? "") }
             + (several ? ["servers take turns at each rate, the order reversed at every other rate"] : [])
         let configuration = BenchOutput.configurationLines(settings, slo: slo, extra: serverLines)
         var sections = ""
@@ -231,8 +241,12 @@ struct BenchCommand: AsyncParsableCommand {
 import Workloads
 
 extension BenchCommand.Settings {
-    /// One run at `rate` against `base`: the plan's arrivals sent with these limits, summarised.
-    func measure(rate: Double, base: String, label: String, workload: Workload, filler: FillerText, slo: SLOConfig) async throws -> BenchRun {
+    /// One run at `rate` against `base`: the plan's arrivals sent with these limits (calls played
+    /// as `target`, default the bench's), summarised.
+    func measure(
+        rate: Double, base: String, label: String, target: BenchTarget? = nil, workload: Workload, filler: FillerText, slo: SLOConfig
+    ) async throws -> BenchRun {
+        let target = target ?? self.target
         let arrivals: [ArrivingRequest]
         do { arrivals = try plan.arrivals(rate: rate, workload: workload) } catch { throw ValidationError(error.description) }
         var load = LoadRun(baseURL: base, target: target, filler: filler)

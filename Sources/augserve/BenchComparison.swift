@@ -5,6 +5,7 @@ import LoadGenerator
 import Measurement
 import ServerAssembly
 import ServingCore
+import Transformer
 import Workloads
 
 /// `augserve bench --compare`: the server started in this process once per policy (same model,
@@ -24,6 +25,8 @@ struct BenchComparison {
         var derivation: SLODerivation?
         var runs: [BenchRun] = []
         var serverLine = ""
+        var kernels: KernelThresholds?
+        var liveCosts: [(policy: String, cost: IterationCostModel)] = []
         let started = ContinuousClock.now
         for policy in settings.policies {
             var serve = ServeSettings(modelPath: modelPath)
@@ -32,8 +35,11 @@ struct BenchComparison {
             serve.kvCacheTokens = settings.kvCacheTokens
             serve.maxModelLength = min(2048, settings.kvCacheTokens)
             serve.server.port = 0
+            // Measured by the first server; every later one runs the same kernels.
+            serve.kernelThresholds = kernels
             let server = try await InProcessServer.start(serve)
             let stack = server.stack
+            kernels = stack.kernelThresholds
             serverLine = stack.description.replacingOccurrences(of: "policy \(policy.rawValue)", with: "policy per run")
             let base = server.base
             progress("\(policy): serving at \(base)")
@@ -57,6 +63,7 @@ struct BenchComparison {
                 // The next rate starts from an idle server (aborted stragglers and paused sessions gone).
                 _ = await stack.engine.waitUntilIdle(timeout: .seconds(120))
             }
+            if let cost = stack.engine.snapshot.cost { liveCosts.append((policy.rawValue, cost)) }
             await server.stop()
         }
         guard let slo else { return }
@@ -69,10 +76,13 @@ struct BenchComparison {
         var sections = "\n## Side by side\n\n" + comparison
         if let path = settings.fidelity {
             progress("simulating every live run on \(path)")
-            let rows = try BenchFidelity.simulate(runs, presetPath: path, settings: settings, workload: workload, slo: slo)
+            let rows = try BenchFidelity.simulate(
+                runs, presetPath: path, settings: settings, workload: workload, slo: slo,
+                liveCosts: Dictionary(liveCosts.map { ($0.policy, $0.cost) }, uniquingKeysWith: { $1 }))
             let table = BenchFidelity.table(rows, presetPath: path)
             print(table)
             sections += "\n## Simulator fidelity\n\n" + table
+            sections += "\nThe cost models the live servers had fitted to their own steps by the end of their runs:\n\n" + BenchFidelity.liveFitLines(liveCosts)
         }
         try BenchOutput.write(runs, title: "augserve bench --compare", configuration: configuration, settings: settings, charts: true, sections: sections)
     }

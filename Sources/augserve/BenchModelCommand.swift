@@ -8,6 +8,7 @@ struct BenchModelCommand: AsyncParsableCommand {
         commandName: "bench-model",
         abstract: "Measure the CPU transformer's prefill and decode speed (use a release build).",
         discussion: """
+            Measures the product kernels first and runs with the thresholds chosen, as `serve` does. \
             Prints prefill tokens/s for a 512-token prompt, single-stream decode tokens/s, aggregate \
             decode tokens/s with 8 and 32 concurrent sequences (one batched step per token, blocks \
             interleaved in a paged cache, the executor's path), and the peak resident memory \
@@ -31,7 +32,10 @@ struct BenchModelCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("cannot load the model: \(error); \(DefaultModel.installHint)")
         }
-        let result = try ModelBenchmark(model: llama, pool: WorkerPool(threadCount: threads)).run()
+        var benchmark = ModelBenchmark(model: llama, pool: WorkerPool(threadCount: threads))
+        let (tuning, thresholds) = try benchmark.tuneKernels()
+        benchmark.kernelThresholds = thresholds
+        let result = try benchmark.run()
         if json {
             let fields = [
                 ("prefill_tokens_per_s", result.prefillTokensPerSecond), ("decode_tokens_per_s", result.decodeTokensPerSecond),
@@ -43,6 +47,7 @@ struct BenchModelCommand: AsyncParsableCommand {
         }
         let megabytes = Double(llama.weightBytesPerToken) / 1e6
         print("model: \(llama.file.path), \(format(megabytes)) MB of weights streamed per token, \(threads) threads")
+        print("kernels (measured at start, as serve does): \(tuning)")
         print("prefill (512-token prompt):        \(format(result.prefillTokensPerSecond)) tokens/s")
         print("decode, 1 sequence:                \(format(result.decodeTokensPerSecond)) tokens/s")
         print("decode, 8 sequences (aggregate):   \(format(result.decodeTokensPerSecond8)) tokens/s")

@@ -5,6 +5,7 @@ import ModelExecution
 import NIOCore
 import ServingCore
 import Testing
+import Transformer
 
 /// Faults over HTTP: API keys, a full queue, an executor failure after the stream began, `/health`
 /// before the engine is ready.
@@ -50,6 +51,21 @@ struct ServerFaultTests {
         while try await iterator.next() != nil {}
         #expect(try await queued.value.status == 200)
         try await server.expectIdle()
+        await server.stop()
+    }
+
+    /// Kernel thresholds given in the settings (as `bench --compare` hands the first server's to
+    /// the next) are the ones the executor runs with, and generation still works under them.
+    @Test func givenKernelThresholdsAreUsed() async throws {
+        let given = KernelThresholds(vectorRowLimit: 5, tokenTileRows: 300)
+        let server = try await LiveServer.start(LiveServer.settings {
+            $0.runtime.calibratesAtStart = false
+            $0.kernelThresholds = given
+        })
+        #expect(server.stack.kernelThresholds == given)
+        #expect(server.stack.description.contains("kernels as given: \(given)"))
+        let reply = try await server.post("/v1/completions", #"{"prompt":"Hello","max_tokens":3}"#)
+        #expect(reply.status == 200)
         await server.stop()
     }
 

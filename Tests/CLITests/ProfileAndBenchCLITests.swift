@@ -18,7 +18,9 @@ import Testing
             return Double(line[range.upperBound...].prefix { $0.isNumber || $0 == "." || $0 == "-" || $0 == "e" })
         }
         let c = try #require(number(after: "c = ")), a = try #require(number(after: "a = ")), k = try #require(number(after: "k = "))
-        #expect(c > 0 && a > 0)
+        let w = try #require(number(after: "w = "))
+        #expect(c > 0 && a > 0 && w >= 0)
+        #expect(profile.stderr.contains("kernels: quantized vector kernels up to"), "\(profile.stderr)")
         #expect(profile.stdout.contains("| prefill 512 |") && profile.stdout.contains("| decode 32 × ctx 1024 |"))
         let json = directory.appendingPathComponent("run.json").path
         let workload = try CLIRunner.temporaryFile("w.json", contents: SimulateCLITests.validWorkload)
@@ -30,6 +32,7 @@ import Testing
         #expect(abs((cost["c_ms"] as? Double ?? 0) - c) <= 0.001 + 1e-9, "\(cost)")
         #expect(abs((cost["a_ms_per_token"] as? Double ?? 0) - a) <= 0.0001 + 1e-9, "\(cost)")
         #expect(abs((cost["k_us_per_context_token"] as? Double ?? 0) - k) <= 0.001 + 1e-9, "\(cost)")
+        #expect(abs((cost["w_ms_per_sampled_sequence"] as? Double ?? -1) - w) <= 0.001 + 1e-9, "\(cost)")
         #expect(cost["kv_capacity_tokens"] as? Int == 2048, "\(cost)")
     }
 
@@ -47,6 +50,10 @@ import Testing
         (["--url", "http://127.0.0.1:1", "--goodput", "speed:3"], "--goodput"),
         (["--url", "http://127.0.0.1:1", "--slo-ttft", "-1s"], "--slo-ttft"),
         (["--url", "http://127.0.0.1:1", "--quick"], "--quick"),
+        (["--url", "a=http://127.0.0.1:1,a=http://127.0.0.1:2"], "given twice"),
+        (["--url", "http://127.0.0.1:1,http://127.0.0.1:2"], "need a label"),
+        (["--url", "http://127.0.0.1:1", "--target", "augserve,generic"], "one per --url server"),
+        (["--compare", "--target", "augserve,generic"], "--target"),
         (["--url", "http://127.0.0.1:1", "--fidelity", "x.json"], "--fidelity goes with --compare"),
         (["--compare", "--fidelity", "/nonexistent/cpu.json"], "/nonexistent/cpu.json"),
         (["--url", "http://127.0.0.1:1", "--duration", "1s"], "cannot reach"),

@@ -36,3 +36,24 @@ struct BenchServerTests {
         #expect(firsts.filter { $0 == "a" }.count == 2)
     }
 }
+
+struct BenchTargetAssignmentTests {
+    let two = [BenchServer(label: "a", url: "http://x"), BenchServer(label: "b", url: "http://x")]
+
+    @Test func oneTargetIsTheBenchsAndLeavesTheServersAlone() throws {
+        let (target, servers) = try BenchServer.assignTargets("generic", to: two)
+        #expect(target == .generic)
+        #expect(servers.allSatisfy { $0.target == nil })
+    }
+
+    @Test func oneTargetPerServerIsAssignedInOrder() throws {
+        let (target, servers) = try BenchServer.assignTargets("augserve,generic", to: two)
+        #expect(target == .augserve)
+        #expect(servers.map(\.target) == [.augserve, .generic])
+    }
+
+    @Test(arguments: ["", "vllm", "augserve,generic,generic", "augserve,"])
+    func badTargetListsAreRefused(text: String) {
+        #expect(throws: BenchServer.Invalid.self) { try BenchServer.assignTargets(text, to: two) }
+    }
+}

@@ -1,3 +1,5 @@
+import AsyncHTTPClient
+import NIOCore
 import Testing
 @testable import LoadGenerator
 
@@ -18,5 +20,17 @@ struct SSEReaderTests {
         #expect(throws: BenchError.self) {
             for _ in 0..<(SSEReader.maxEventBytes / chunk.count + 2) { _ = try reader.feed(chunk) }
         }
+    }
+}
+
+struct StaleConnectionTests {
+    /// Only a connection closed before any response counts as stale (sent again); a server's
+    /// error or a timeout is a failure of the request.
+    @Test func onlyClosedConnectionsAreRetried() {
+        #expect(RequestPlayer.isStaleConnection(HTTPClientError.remoteConnectionClosed))
+        #expect(RequestPlayer.isStaleConnection(ChannelError.ioOnClosedChannel))
+        #expect(!RequestPlayer.isStaleConnection(HTTPClientError.readTimeout))
+        #expect(!RequestPlayer.isStaleConnection(BenchError.server("HTTP 500")))
+        #expect(!RequestPlayer.isStaleConnection(CancellationError()))
     }
 }
