@@ -88,13 +88,15 @@ extension ForwardPass {
         runProducts([head], tokenCount: count)
     }
 
-    private func product(
+    /// A product whose output rows are the matrix's rows (`outputStride = weights.rows`).
+    func product(
         _ weights: WeightMatrix, input: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>, _ a: Activations
     ) -> Product {
         Product(weights: weights, input: input, blockSums: a.blockSums, output: output, outputStride: weights.rows, accumulate: false)
     }
 
-    private func prepareSums(_ input: UnsafeMutablePointer<Float>, columns: Int, rowCount: Int, _ a: Activations) {
+    /// Block sums of the input, which only the quantized-vector path reads.
+    func prepareSums(_ input: UnsafeMutablePointer<Float>, columns: Int, rowCount: Int, _ a: Activations) {
         guard rowCount <= vectorRowLimit else { return }
         WeightMatrix.blockSums(input, columns: columns, tokenCount: rowCount, into: a.blockSums)
     }

@@ -62,16 +62,14 @@ public struct KernelTuning: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var points: [Point]
-    public var vectorRowLimit: Int
     public var prefillPoints: [PrefillPoint]
+    public var vectorRowLimit: Int { Self.limit(points) }
     /// nil when no prefill width was measured (the pass keeps its own).
-    public var tokenTileRows: Int?
+    public var tokenTileRows: Int? { Self.tokenTileRows(prefillPoints) }
 
     public init(points: [Point], prefillPoints: [PrefillPoint] = []) {
         self.points = points
         self.prefillPoints = prefillPoints
-        vectorRowLimit = Self.limit(points)
-        tokenTileRows = Self.tokenTileRows(prefillPoints)
     }
 
     /// The smallest measured width from which token tiles were at least as fast at every larger
@@ -137,8 +135,8 @@ extension ForwardPass {
         Self.fillTuningInput(a.gate, count: widest * f, seed: 4)
         let saved = (vectorRowLimit, tokenTileRows)
         var points: [KernelTuning.Point] = []
+        tokenTileRows = Int.max
         for width in decodeWidths where width >= 1 {
-            tokenTileRows = Int.max
             let vector = modelProductSeconds(width: width, vectorLimit: width, withHead: true, repetitions: repetitions, a)
             let rowTiles = modelProductSeconds(width: width, vectorLimit: width - 1, withHead: true, repetitions: repetitions, a)
             points.append(KernelTuning.Point(width: width, vector: vector, rowTiles: rowTiles))
@@ -164,19 +162,15 @@ extension ForwardPass {
         vectorRowLimit = vectorLimit
         let layer = model.layers[0], d = hyper.embeddingLength
         let attentionWidth = hyper.headCount * hyper.headDimension
-        func product(_ weights: WeightMatrix, _ input: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>, stride: Int) -> Product {
-            Product(weights: weights, input: input, blockSums: a.blockSums, output: output, outputStride: stride, accumulate: false)
-        }
-        let fromNormed = [
-            product(layer.query, a.normed, a.query, stride: attentionWidth), product(layer.key, a.normed, a.key, stride: hyper.kvDimension),
-            product(layer.value, a.normed, a.value, stride: hyper.kvDimension),
-        ]
-        let feedForward = [product(layer.gate, a.normed, a.up, stride: hyper.feedForwardLength), product(layer.up, a.normed, a.up, stride: hyper.feedForwardLength)]
+        // Outputs go to scratch rows (the residual is overwritten, not accumulated into).
         let layerRuns: [(UnsafeMutablePointer<Float>, Int, [Product])] = [
-            (a.normed, d, fromNormed), (a.attention, attentionWidth, [product(layer.output, a.attention, a.residual, stride: d)]),
-            (a.normed, d, feedForward), (a.gate, hyper.feedForwardLength, [product(layer.down, a.gate, a.residual, stride: d)]),
+            (a.normed, d, [product(layer.query, input: a.normed, output: a.query, a), product(layer.key, input: a.normed, output: a.key, a),
+                           product(layer.value, input: a.normed, output: a.value, a)]),
+            (a.attention, attentionWidth, [product(layer.output, input: a.attention, output: a.residual, a)]),
+            (a.normed, d, [product(layer.gate, input: a.normed, output: a.up, a), product(layer.up, input: a.normed, output: a.up, a)]),
+            (a.gate, hyper.feedForwardLength, [product(layer.down, input: a.gate, output: a.residual, a)]),
         ]
-        let head = product(model.outputHead, a.finalNormed, a.logits, stride: hyper.vocabularySize)
+        let head = product(model.outputHead, input: a.finalNormed, output: a.logits, a)
         func fastest(_ body: () -> Void) -> Double {
             var best = Double.infinity
             for repetition in 0...max(1, repetitions) {
@@ -189,24 +183,21 @@ extension ForwardPass {
         }
         let layerSeconds = fastest {
             for (input, columns, products) in layerRuns {
-                if width <= vectorRowLimit { WeightMatrix.blockSums(input, columns: columns, tokenCount: width, into: a.blockSums) }
+                prepareSums(input, columns: columns, rowCount: width, a)
                 runProducts(products, tokenCount: width)
             }
         }
         guard withHead else { return layerSeconds * Double(hyper.layerCount) }
         let headSeconds = fastest {
-            if width <= vectorRowLimit { WeightMatrix.blockSums(a.finalNormed, columns: d, tokenCount: width, into: a.blockSums) }
+            prepareSums(a.finalNormed, columns: d, rowCount: width, a)
             runProducts([head], tokenCount: width)
         }
         return layerSeconds * Double(hyper.layerCount) + headSeconds
     }
 
-    /// Small deterministic values in (−1, 1), so that no product overflows or hits subnormals.
+    /// Seeded values in [−1, 1), so that no product overflows or hits subnormals.
     private static func fillTuningInput(_ pointer: UnsafeMutablePointer<Float>, count: Int, seed: UInt64) {
-        var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
-        for index in 0..<count {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            pointer[index] = Float(Int64(bitPattern: state >> 11) % 2_000_001 - 1_000_000) * 1e-6
-        }
+        var random = SplitMix(seed: seed)
+        for index in 0..<count { pointer[index] = random.nextSigned() }
     }
 }
